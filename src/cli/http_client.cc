@@ -1,0 +1,92 @@
+#include "cli/http_client.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/url.hpp>
+
+namespace sawlog {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class BeastClient final : public HttpClient {
+ public:
+  BeastClient(std::string host, std::string port) : host_(std::move(host)), port_(std::move(port)) {}
+
+  Status Open() {
+    beast::error_code ec;
+    auto results = tcp::resolver(ioc_).resolve(host_, port_, ec);
+    if (!ec) stream_.connect(results, ec);
+    if (ec) return Status::Unavailable("cannot connect to the sawlog server at " + host_ + ":" + port_ + ": " + ec.message() + " (is `sawlog server` running? see --server)");
+    connected_ = true;
+    return Status::Ok();
+  }
+
+  Result<ClientResponse> Request(const std::string& method, const std::string& target,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 std::string body) override {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!connected_) RETURN_IF_ERROR(Open());
+      http::request<http::string_body> req(http::string_to_verb(method), target, 11);
+      req.set(http::field::host, host_);
+      req.set(http::field::user_agent, "sawlog-cli");
+      for (const auto& [k, v] : headers) req.set(k, v);
+      req.body() = attempt == 0 ? std::move(body) : resend_;
+      req.prepare_payload();
+      beast::error_code ec;
+      http::write(stream_, req, ec);
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(std::numeric_limits<uint64_t>::max());
+      beast::flat_buffer buffer;
+      if (!ec) http::read(stream_, buffer, parser, ec);
+      if (!ec) {
+        auto& res = parser.get();
+        if (!res.keep_alive()) Disconnect();
+        return ClientResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+      }
+      Disconnect();
+      // A kept-alive connection the server closed: one retry on a fresh connection.
+      if (attempt == 0 && (ec == http::error::end_of_stream || ec == asio::error::broken_pipe ||
+                           ec == asio::error::connection_reset)) {
+        resend_ = std::move(req.body());
+        continue;
+      }
+      return Status::Unavailable("request to " + host_ + ":" + port_ + " failed: " + ec.message());
+    }
+    return Status::Unavailable("request to " + host_ + ":" + port_ + " failed");
+  }
+
+ private:
+  void Disconnect() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+    connected_ = false;
+  }
+
+  std::string host_, port_;
+  asio::io_context ioc_;
+  beast::tcp_stream stream_{ioc_};
+  bool connected_ = false;
+  std::string resend_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpClient>> HttpClient::Connect(const std::string& base_url) {
+  auto url = boost::urls::parse_uri(base_url);
+  if (!url || url->scheme() != "http" || url->host().empty())
+    return Status::InvalidArgument("--server '" + base_url + "': expected http://HOST:PORT");
+  std::string port = url->has_port() ? std::string(url->port()) : "80";
+  auto client = std::make_unique<BeastClient>(std::string(url->host()), port);
+  return std::unique_ptr<HttpClient>(std::move(client));
+}
+
+std::string UrlEncode(const std::string& s) {
+  return boost::urls::encode(s, boost::urls::unreserved_chars);
+}
+
+}  // namespace sawlog

@@ -1,0 +1,32 @@
+// A small blocking HTTP/1.1 client for the command line tools (keep-alive, one connection).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace sawlog {
+
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  // base_url: http://HOST:PORT
+  static Result<std::unique_ptr<HttpClient>> Connect(const std::string& base_url);
+  virtual ~HttpClient() = default;
+  // Sends a request; reconnects once if the kept-alive connection was closed by the server.
+  virtual Result<ClientResponse> Request(const std::string& method, const std::string& target,
+                                         const std::vector<std::pair<std::string, std::string>>& headers,
+                                         std::string body) = 0;
+};
+
+// Percent-encodes a query parameter value.
+std::string UrlEncode(const std::string& s);
+
+}  // namespace sawlog

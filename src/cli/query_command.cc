@@ -1,0 +1,94 @@
+// `sawlog query`: run a query on a server and print the events.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/http_client.h"
+#include "core/env.h"
+#include "core/timestamp.h"
+#include "parse/parse.h"
+
+namespace sawlog {
+
+namespace {
+
+struct QueryOptions {
+  std::string text;
+  std::string server = "http://127.0.0.1:9470";
+  std::string tenant;
+  std::string since, start, end;
+  size_t limit = 100;
+  std::string format = "text";
+};
+
+int RunQueryCommand(const QueryOptions& opt) {
+  std::string start = opt.start;
+  if (!opt.since.empty()) {
+    auto d = ParseDuration(opt.since);
+    if (!d.ok()) {
+      std::fprintf(stderr, "sawlog query: --since: %s\n", d.status().message().c_str());
+      return kExitError;
+    }
+    start = FormatRfc3339Nano(Env::Default()->NowNanos() - d.value());
+  }
+  std::string target = "/api/v1/query?q=" + UrlEncode(opt.text) + "&limit=" + std::to_string(opt.limit);
+  if (!start.empty()) target += "&start=" + UrlEncode(start);
+  if (!opt.end.empty()) target += "&end=" + UrlEncode(opt.end);
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!opt.tenant.empty()) headers.emplace_back("X-Sawlog-Tenant", opt.tenant);
+  auto client = HttpClient::Connect(opt.server);
+  auto res = client.ok() ? client.value()->Request("GET", target, headers, "") : Result<ClientResponse>(client.status());
+  if (!res.ok()) {
+    std::fprintf(stderr, "sawlog query: %s\n", res.status().message().c_str());
+    return kExitError;
+  }
+  if (res->status != 200) {
+    std::fprintf(stderr, "sawlog query: server answered %d: %s", res->status, res->body.c_str());
+    return kExitError;
+  }
+  if (opt.format == "json") {
+    std::fwrite(res->body.data(), 1, res->body.size(), stdout);
+    return kExitOk;
+  }
+  JsonParser parser;
+  std::vector<Field> fields;
+  std::string_view body = res->body;
+  while (!body.empty()) {
+    size_t nl = body.find('\n');
+    std::string_view line = body.substr(0, nl);
+    body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
+    fields.clear();
+    if (line.empty() || !parser.ParseObject(line, body.size(), &fields).ok()) continue;
+    std::string out;
+    for (const auto& f : fields) {
+      if (opt.format == "raw" && f.name != "_msg") continue;
+      if (f.name == "_stream") continue;
+      if (!out.empty()) out += ' ';
+      if (f.name != "_time" && f.name != "_msg") out += f.name + "=";
+      out += f.value;
+    }
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddQueryCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("query", "Search a server's events; newest first");
+  auto opt = std::make_shared<QueryOptions>();
+  cmd->add_option("QUERY", opt->text, "Query text, e.g. 'error AND service:api' or '\"connection refused\"'")->required();
+  cmd->add_option("--server", opt->server, "Server URL")->envname("SAWLOG_SERVER")->capture_default_str();
+  cmd->add_option("--tenant", opt->tenant, "Tenant to search (default: default)");
+  cmd->add_option("--since", opt->since, "Only events newer than this long ago, e.g. 15m, 1h, 7d");
+  cmd->add_option("--start", opt->start, "Only events at or after this time (RFC 3339 or unix seconds)");
+  cmd->add_option("--end", opt->end, "Only events before this time (RFC 3339 or unix seconds)");
+  cmd->add_option("--limit", opt->limit, "At most this many events")->check(CLI::Range(size_t{1}, size_t{1000000}))->capture_default_str();
+  cmd->add_option("--format", opt->format, "text (_time, _msg, fields), raw (_msg only) or json (NDJSON)")
+      ->check(CLI::IsMember({"text", "raw", "json"}))->capture_default_str();
+  cmd->callback([opt] { std::exit(RunQueryCommand(*opt)); });
+}
+
+}  // namespace sawlog

@@ -1,0 +1,112 @@
+#include "core/coding.h"
+
+#define XXH_STATIC_LINKING_ONLY  // for XXH3_state_t on the stack
+#include <xxhash.h>
+
+#include <cstring>
+
+namespace sawlog {
+
+void PutFixed32(std::string* dst, uint32_t v) {
+  char buf[4];
+  for (int i = 0; i < 4; ++i) buf[i] = static_cast<char>(v >> (8 * i));
+  dst->append(buf, 4);
+}
+
+void PutFixed64(std::string* dst, uint64_t v) {
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(v >> (8 * i));
+  dst->append(buf, 8);
+}
+
+void PutVarint64(std::string* dst, uint64_t v) {
+  while (v >= 0x80) {
+    dst->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  dst->push_back(static_cast<char>(v));
+}
+
+void PutVarsint64(std::string* dst, int64_t v) {
+  PutVarint64(dst, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+}
+
+void PutLengthPrefixed(std::string* dst, std::string_view s) {
+  PutVarint64(dst, s.size());
+  dst->append(s);
+}
+
+uint32_t DecodeFixed32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+uint64_t DecodeFixed64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+bool Decoder::GetFixed32(uint32_t* v) {
+  if (in_.size() < 4) return in_ = {}, false;
+  *v = DecodeFixed32(in_.data());
+  in_.remove_prefix(4);
+  return true;
+}
+
+bool Decoder::GetFixed64(uint64_t* v) {
+  if (in_.size() < 8) return in_ = {}, false;
+  *v = DecodeFixed64(in_.data());
+  in_.remove_prefix(8);
+  return true;
+}
+
+bool Decoder::GetVarint64(uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && !in_.empty(); shift += 7) {
+    auto byte = static_cast<unsigned char>(in_[0]);
+    in_.remove_prefix(1);
+    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      *v = result;
+      return true;
+    }
+  }
+  in_ = {};
+  return false;
+}
+
+bool Decoder::GetVarsint64(int64_t* v) {
+  uint64_t u;
+  if (!GetVarint64(&u)) return false;
+  *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  return true;
+}
+
+bool Decoder::GetLengthPrefixed(std::string_view* s) {
+  uint64_t len;
+  if (!GetVarint64(&len) || len > in_.size()) return in_ = {}, false;
+  *s = in_.substr(0, len);
+  in_.remove_prefix(len);
+  return true;
+}
+
+bool Decoder::GetLengthPrefixed(std::string* s) {
+  std::string_view v;
+  if (!GetLengthPrefixed(&v)) return false;
+  s->assign(v);
+  return true;
+}
+
+uint64_t Checksum(std::string_view data) { return XXH3_64bits(data.data(), data.size()); }
+
+uint64_t Checksum2(std::string_view a, std::string_view b) {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, a.data(), a.size());
+  XXH3_64bits_update(&state, b.data(), b.size());
+  return XXH3_64bits_digest(&state);
+}
+
+}  // namespace sawlog

@@ -1,0 +1,40 @@
+// Little-endian fixed-width and varint encodings used by the on-disk formats,
+// and the one checksum they use (XXH3-64).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sawlog {
+
+void PutFixed32(std::string* dst, uint32_t v);
+void PutFixed64(std::string* dst, uint64_t v);
+void PutVarint64(std::string* dst, uint64_t v);
+void PutVarsint64(std::string* dst, int64_t v);  // zig-zag
+void PutLengthPrefixed(std::string* dst, std::string_view s);
+
+uint32_t DecodeFixed32(const char* p);
+uint64_t DecodeFixed64(const char* p);
+
+// A cursor over bytes; every Get* returns false (and leaves the cursor failed) past the end.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool GetFixed32(uint32_t* v);
+  bool GetFixed64(uint64_t* v);
+  bool GetVarint64(uint64_t* v);
+  bool GetVarsint64(int64_t* v);
+  bool GetLengthPrefixed(std::string_view* s);
+  bool GetLengthPrefixed(std::string* s);
+  size_t remaining() const { return in_.size(); }
+  bool empty() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+};
+
+uint64_t Checksum(std::string_view data);
+uint64_t Checksum2(std::string_view a, std::string_view b);  // of a followed by b
+
+}  // namespace sawlog

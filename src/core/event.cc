@@ -1,0 +1,46 @@
+#include "core/event.h"
+
+#include <algorithm>
+
+namespace sawlog {
+
+const std::string* Event::Find(std::string_view name) const {
+  if (name == "_msg") return &msg;
+  if (name == "_stream") return &stream;
+  for (const auto& f : fields)
+    if (f.name == name) return &f.value;
+  return nullptr;
+}
+
+size_t Event::ApproximateBytes() const {
+  size_t n = sizeof(Event) + stream.size() + msg.size();
+  for (const auto& f : fields) n += sizeof(Field) + f.name.size() + f.value.size();
+  return n;
+}
+
+std::string CanonicalStream(std::vector<std::pair<std::string, std::string>> labels) {
+  std::sort(labels.begin(), labels.end());
+  std::string out = "{";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out += ',';
+    out += labels[i].first;
+    out += "=\"";
+    for (char c : labels[i].second) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+bool IsValidTenant(std::string_view tenant) {
+  if (tenant.empty() || tenant.size() > 64) return false;
+  return std::all_of(tenant.begin(), tenant.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+  });
+}
+
+}  // namespace sawlog

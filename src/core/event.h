@@ -1,0 +1,38 @@
+// Event: one log record, the unit every subsystem passes along.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sawlog {
+
+struct Field {
+  std::string name;
+  std::string value;
+  bool operator==(const Field&) const = default;
+};
+
+struct Event {
+  int64_t time = 0;         // the event's own time: UTC, nanoseconds since the Unix epoch
+  int64_t ingest_time = 0;  // when sawlog received it, same unit
+  std::string stream;       // canonical labels, e.g. {host="a",service="b"}; "{}" when none
+  std::string msg;          // the _msg field
+  std::vector<Field> fields;  // every other field, flattened, in arrival order
+
+  // Value of a field by name, including the built-in _msg and _stream; nullptr when absent.
+  const std::string* Find(std::string_view name) const;
+  size_t ApproximateBytes() const;
+  bool operator==(const Event&) const = default;
+};
+
+// Builds the canonical stream string from labels: sorted by name, values escaped.
+std::string CanonicalStream(std::vector<std::pair<std::string, std::string>> labels);
+
+// Tenants name directories, so their names are restricted: [A-Za-z0-9_-]{1,64}.
+bool IsValidTenant(std::string_view tenant);
+inline constexpr std::string_view kDefaultTenant = "default";
+
+}  // namespace sawlog

@@ -1,0 +1,219 @@
+#include "core/timestamp.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace sawlog {
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+Status Bad(std::string_view text, std::string_view why) {
+  return Status::InvalidArgument("cannot parse '" + std::string(text.substr(0, 64)) + "' as RFC 3339 time: " + std::string(why));
+}
+
+}  // namespace
+
+Result<int64_t> ParseRfc3339(std::string_view s) {
+  int year, month, day, hour = 0, minute = 0, second = 0;
+  if (!Digits(s, 0, 4, &year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day))
+    return Bad(s, "expected YYYY-MM-DD");
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month))
+    return Bad(s, "no such date");
+  size_t pos = 10;
+  int64_t frac_nanos = 0;
+  int64_t offset_seconds = 0;
+  if (pos < s.size()) {
+    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return Bad(s, "expected 'T' after the date");
+    if (!Digits(s, pos + 1, 2, &hour) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !Digits(s, pos + 4, 2, &minute))
+      return Bad(s, "expected hh:mm after the date");
+    pos += 6;
+    if (pos < s.size() && s[pos] == ':') {
+      if (!Digits(s, pos + 1, 2, &second)) return Bad(s, "expected seconds after hh:mm:");
+      pos += 3;
+    }
+    if (hour > 23 || minute > 59 || second > 60) return Bad(s, "time of day out of range");
+    if (second == 60) second = 59;  // a leap second is kept inside its minute
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      ++pos;
+      size_t start = pos;
+      int64_t scale = 100'000'000;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        frac_nanos += (s[pos] - '0') * scale;
+        scale /= 10;
+        ++pos;
+      }
+      if (pos == start) return Bad(s, "expected digits after the decimal point");
+    }
+    if (pos < s.size()) {
+      char c = s[pos];
+      if (c == 'Z' || c == 'z') {
+        ++pos;
+      } else if (c == '+' || c == '-') {
+        int oh, om = 0;
+        if (!Digits(s, pos + 1, 2, &oh)) return Bad(s, "expected an offset like +02:00");
+        pos += 3;
+        if (pos < s.size() && s[pos] == ':') ++pos;
+        if (pos < s.size()) {
+          if (!Digits(s, pos, 2, &om)) return Bad(s, "expected an offset like +02:00");
+          pos += 2;
+        }
+        if (oh > 23 || om > 59) return Bad(s, "offset out of range");
+        offset_seconds = (oh * 3600 + om * 60) * (c == '-' ? -1 : 1);
+      }
+    }
+    if (pos != s.size()) return Bad(s, "unexpected text after the time");
+  }
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  if (secs > std::numeric_limits<int64_t>::max() / kNanosPerSecond - 1 ||
+      secs < std::numeric_limits<int64_t>::min() / kNanosPerSecond + 1)
+    return Bad(s, "out of the representable range (years 1678 to 2262)");
+  return secs * kNanosPerSecond + frac_nanos;
+}
+
+Result<int64_t> ParseEpoch(std::string_view s) {
+  auto bad = [&] {
+    return Status::InvalidArgument("cannot parse '" + std::string(s.substr(0, 64)) + "' as an epoch time");
+  };
+  if (s.empty()) return bad();
+  bool negative = s[0] == '-';
+  std::string_view digits = negative ? s.substr(1) : s;
+  size_t dot = digits.find('.');
+  std::string_view int_part = digits.substr(0, dot);
+  std::string_view frac_part = dot == std::string_view::npos ? std::string_view{} : digits.substr(dot + 1);
+  if (int_part.empty() || int_part.size() > 19) return bad();
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(int_part.data(), int_part.data() + int_part.size(), v);
+  if (ec != std::errc() || p != int_part.data() + int_part.size()) return bad();
+  for (char c : frac_part)
+    if (c < '0' || c > '9') return bad();
+  if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return bad();
+  // The unit from the magnitude: seconds up to year ~5138, then ms, µs, ns.
+  int64_t unit;
+  if (v < 100'000'000'000ULL) unit = kNanosPerSecond;
+  else if (v < 100'000'000'000'000ULL) unit = 1'000'000;
+  else if (v < 100'000'000'000'000'000ULL) unit = 1'000;
+  else unit = 1;
+  if (static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / static_cast<uint64_t>(unit) < v) return bad();
+  int64_t nanos = static_cast<int64_t>(v) * unit;
+  int64_t scale = unit / 10;
+  for (char c : frac_part) {
+    if (scale == 0) break;
+    nanos += (c - '0') * scale;
+    scale /= 10;
+  }
+  return negative ? -nanos : nanos;
+}
+
+Result<int64_t> ParseTimestamp(std::string_view text) {
+  if (text.size() >= 10 && text[4] == '-') return ParseRfc3339(text);
+  auto epoch = ParseEpoch(text);
+  if (epoch.ok()) return epoch;
+  return Status::InvalidArgument("cannot parse '" + std::string(text.substr(0, 64)) +
+                                 "' as RFC 3339 or epoch time");
+}
+
+std::string FormatRfc3339Nano(int64_t nanos) {
+  int64_t secs = nanos / kNanosPerSecond;
+  int64_t frac = nanos % kNanosPerSecond;
+  if (frac < 0) {
+    frac += kNanosPerSecond;
+    --secs;
+  }
+  int64_t days = secs / 86400;
+  int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09lldZ",
+                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
+                static_cast<long long>(frac));
+  return buf;
+}
+
+std::string FormatDay(int64_t nanos) { return FormatRfc3339Nano(nanos).substr(0, 10); }
+
+Result<int64_t> ParseDuration(std::string_view s) {
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument("cannot parse duration '" + std::string(s) + "': " + std::string(why));
+  };
+  if (s.empty()) return bad("empty");
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+    if (i == start) return bad("expected a number");
+    double value;
+    auto [p, ec] = std::from_chars(s.data() + start, s.data() + i, value);
+    if (ec != std::errc() || p != s.data() + i) return bad("expected a number");
+    size_t ustart = i;
+    while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '\xc2' || s[i] == '\xb5')) ++i;
+    std::string_view unit = s.substr(ustart, i - ustart);
+    double scale;
+    if (unit == "ns") scale = 1;
+    else if (unit == "us" || unit == "\xc2\xb5s") scale = 1e3;
+    else if (unit == "ms") scale = 1e6;
+    else if (unit == "s") scale = 1e9;
+    else if (unit == "m") scale = 60e9;
+    else if (unit == "h") scale = 3600e9;
+    else if (unit == "d") scale = 86400e9;
+    else if (unit == "w") scale = 7 * 86400e9;
+    else if (unit == "y") scale = 365 * 86400e9;
+    else return bad("unknown unit '" + std::string(unit) + "' (use ns, us, ms, s, m, h, d, w, y)");
+    double nanos = value * scale;
+    if (nanos > 9e18 || total + static_cast<int64_t>(nanos) < total) return bad("too large");
+    total += static_cast<int64_t>(std::llround(nanos));
+  }
+  return total;
+}
+
+}  // namespace sawlog

@@ -1,0 +1,35 @@
+// The parsed form of a query: a tree of filters. Built by ParseQuery (parser.cc), evaluated by
+// Matcher (matcher.cc), inspected by the planner for what the store can prune with.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sawlog::query {
+
+enum class NodeKind {
+  kAll,     // `*`: every event
+  kWord,    // one token, whole-token match
+  kPrefix,  // `err*`: a token starting with the prefix
+  kPhrase,  // consecutive tokens; with no tokens (e.g. "---" or ""), an exact substring / empty test
+  kTime,    // `_time:...`: a time range
+  kAnd,
+  kOr,
+  kNot,
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kAll;
+  std::string field = "_msg";            // the field a leaf applies to
+  std::vector<std::string> tokens;       // case-folded tokens of a word, prefix or phrase
+  std::string text;                      // the literal as written (phrases without tokens)
+  int64_t min_time = 0, max_time = 0;    // kTime: [min_time, max_time)
+  std::vector<std::unique_ptr<Node>> children;
+  size_t position = 0;                   // 1-based column where the node starts
+
+  std::string ToString() const;  // a canonical form, for tests and errors
+};
+
+}  // namespace sawlog::query

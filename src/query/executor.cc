@@ -1,0 +1,84 @@
+// Runs a query over the store: plan the scan range from the filter, keep the newest matches.
+#include <algorithm>
+#include <queue>
+
+#include "query/query.h"
+
+namespace sawlog::query {
+
+namespace {
+
+// The time range every match must fall in: from _time filters ANDed at the top level.
+void NarrowTimeRange(const Node& n, int64_t* min_time, int64_t* max_time) {
+  if (n.kind == NodeKind::kTime) {
+    *min_time = std::max(*min_time, n.min_time);
+    *max_time = std::min(*max_time, n.max_time);
+  } else if (n.kind == NodeKind::kAnd) {
+    for (const auto& c : n.children) NarrowTimeRange(*c, min_time, max_time);
+  }
+}
+
+struct NewerFirst {
+  bool operator()(const Event& a, const Event& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    return a.ingest_time > b.ingest_time;
+  }
+};
+
+// Keeps the `limit` newest matching events in a min-heap on time.
+class TopNewest final : public ScanVisitor {
+ public:
+  TopNewest(const Matcher& matcher, size_t limit, QueryStats* stats)
+      : matcher_(matcher), limit_(limit), stats_(stats) {}
+
+  bool WantRange(int64_t min_time, int64_t max_time) override {
+    return heap_.size() < limit_ || max_time > heap_.top().time;
+  }
+  void Visit(const Event& e) override {
+    ++stats_->rows_scanned;
+    if (heap_.size() == limit_ && !NewerFirst()(e, heap_.top())) return;
+    if (!matcher_.Matches(e)) return;
+    ++stats_->rows_matched;
+    if (heap_.size() == limit_) heap_.pop();
+    heap_.push(e);
+  }
+  std::vector<Event> TakeSorted() {
+    std::vector<Event> out;
+    out.reserve(heap_.size());
+    while (!heap_.empty()) {
+      out.push_back(std::move(const_cast<Event&>(heap_.top())));
+      heap_.pop();
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  const Matcher& matcher_;
+  size_t limit_;
+  QueryStats* stats_;
+  // top() is the oldest kept event.
+  std::priority_queue<Event, std::vector<Event>, NewerFirst> heap_;
+};
+
+}  // namespace
+
+Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, QueryStats* stats) {
+  if (request.limit == 0 || request.limit > kMaxQueryLimit)
+    return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxQueryLimit));
+  if (request.end <= request.start) return Status::InvalidArgument("the query's end is not after its start");
+  ASSIGN_OR_RETURN(auto root, ParseQuery(request.text, request.now_ns));
+  ScanRequest scan;
+  scan.tenant = request.tenant;
+  scan.min_time = request.start;
+  scan.max_time = request.end;
+  NarrowTimeRange(*root, &scan.min_time, &scan.max_time);
+  QueryStats local;
+  if (stats == nullptr) stats = &local;
+  Matcher matcher(root.get());
+  TopNewest top(matcher, request.limit, stats);
+  if (scan.min_time < scan.max_time) RETURN_IF_ERROR(store->Scan(scan, &top));
+  return top.TakeSorted();
+}
+
+}  // namespace sawlog::query

@@ -1,0 +1,313 @@
+// Lexer and recursive-descent parser for the query language.
+#include <algorithm>
+
+#include "core/timestamp.h"
+#include "core/tokenizer.h"
+#include "query/query.h"
+
+namespace sawlog::query {
+
+namespace {
+
+enum class Lex { kEnd, kWord, kPhrase, kRange, kLParen, kRParen };
+
+struct Lexeme {
+  Lex kind = Lex::kEnd;
+  std::string text;     // word as written, phrase unescaped, range inside the brackets
+  size_t position = 0;  // 1-based column
+  bool glued = false;   // starts right where the previous lexeme ended (no space between)
+  char close = 0;       // kRange: ']' or ')'
+};
+
+Status ErrorAt(size_t column, const std::string& what) {
+  return Status::InvalidArgument("column " + std::to_string(column) + ": " + what);
+}
+
+Result<std::vector<Lexeme>> Lexify(std::string_view s) {
+  std::vector<Lexeme> out;
+  size_t i = 0;
+  size_t prev_end = static_cast<size_t>(-1);
+  while (true) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+    Lexeme lx;
+    lx.position = i + 1;
+    lx.glued = i == prev_end;
+    if (i >= s.size()) {
+      out.push_back(lx);
+      return out;
+    }
+    char c = s[i];
+    if (c == '(' || c == ')') {
+      lx.kind = c == '(' ? Lex::kLParen : Lex::kRParen;
+      ++i;
+    } else if (c == '"' || c == '\'') {
+      lx.kind = Lex::kPhrase;
+      char quote = c;
+      ++i;
+      bool closed = false;
+      while (i < s.size()) {
+        if (s[i] == '\\' && i + 1 < s.size()) {
+          lx.text += s[i + 1];
+          i += 2;
+        } else if (s[i] == quote) {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          lx.text += s[i++];
+        }
+      }
+      if (!closed) return ErrorAt(lx.position, std::string("unterminated phrase: expected a closing ") + quote);
+    } else if (c == '[' && !out.empty() && out.back().kind == Lex::kWord && lx.glued && out.back().text.ends_with(':')) {
+      lx.kind = Lex::kRange;
+      ++i;
+      size_t start = i;
+      while (i < s.size() && s[i] != ']' && s[i] != ')') ++i;
+      if (i >= s.size()) return ErrorAt(lx.position, "unterminated time range: expected ']' or ')'");
+      lx.text = std::string(s.substr(start, i - start));
+      lx.close = s[i++];
+    } else {
+      lx.kind = Lex::kWord;
+      size_t start = i;
+      while (i < s.size() && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '(' &&
+             s[i] != ')' && s[i] != '"' && s[i] != '\'') {
+        ++i;
+        if (s[i - 1] == ':' && i < s.size() && s[i] == '[') break;
+      }
+      lx.text = std::string(s.substr(start, i - start));
+    }
+    prev_end = i;
+    out.push_back(std::move(lx));
+  }
+}
+
+bool IsFieldName(std::string_view f) {
+  if (f.empty()) return false;
+  char c0 = f[0];
+  if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_' || c0 == '@')) return false;
+  return std::all_of(f.begin(), f.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '@' || c == '-' || c == '/';
+  });
+}
+
+bool IsKeyword(const Lexeme& lx, std::string_view kw) {
+  if (lx.kind != Lex::kWord || lx.text.size() != kw.size()) return false;
+  for (size_t i = 0; i < kw.size(); ++i)
+    if (FoldCase(lx.text[i]) != FoldCase(kw[i])) return false;
+  return true;
+}
+
+class Parser {
+ public:
+  Parser(std::vector<Lexeme> lexemes, int64_t now) : lx_(std::move(lexemes)), now_(now) {}
+
+  Result<std::unique_ptr<Node>> Parse() {
+    if (Peek().kind == Lex::kEnd) return MakeAll(1);
+    ASSIGN_OR_RETURN(auto root, ParseOr());
+    if (Peek().kind == Lex::kRParen) return ErrorAt(Peek().position, "unexpected ')' with no matching '('");
+    if (Peek().kind != Lex::kEnd) return ErrorAt(Peek().position, "unexpected '" + Peek().text + "'");
+    return root;
+  }
+
+ private:
+  const Lexeme& Peek() const { return lx_[pos_]; }
+  const Lexeme& Next() { return lx_[pos_ < lx_.size() - 1 ? pos_++ : pos_]; }
+
+  static std::unique_ptr<Node> MakeAll(size_t position) {
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kAll;
+    n->position = position;
+    return n;
+  }
+
+  static std::unique_ptr<Node> Combine(NodeKind kind, std::unique_ptr<Node> a, std::unique_ptr<Node> b) {
+    if (a->kind == kind) {
+      a->children.push_back(std::move(b));
+      return a;
+    }
+    auto n = std::make_unique<Node>();
+    n->kind = kind;
+    n->position = a->position;
+    n->children.push_back(std::move(a));
+    n->children.push_back(std::move(b));
+    return n;
+  }
+
+  bool AtTermStart() const {
+    const Lexeme& l = Peek();
+    if (l.kind == Lex::kEnd || l.kind == Lex::kRParen) return false;
+    return !IsKeyword(l, "OR");
+  }
+
+  Result<std::unique_ptr<Node>> ParseOr() {
+    ASSIGN_OR_RETURN(auto left, ParseAnd());
+    while (IsKeyword(Peek(), "OR")) {
+      const Lexeme& op = Next();
+      if (!AtTermStart()) return ErrorAt(Peek().position, "expected a filter after 'OR' at column " + std::to_string(op.position));
+      ASSIGN_OR_RETURN(auto right, ParseAnd());
+      left = Combine(NodeKind::kOr, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<std::unique_ptr<Node>> ParseAnd() {
+    if (!AtTermStart()) return ErrorAt(Peek().position, Peek().kind == Lex::kEnd ? "expected a filter, found the end of the query" : "expected a filter");
+    ASSIGN_OR_RETURN(auto left, ParseUnary());
+    while (true) {
+      if (IsKeyword(Peek(), "AND")) {
+        const Lexeme& op = Next();
+        if (!AtTermStart()) return ErrorAt(Peek().position, "expected a filter after 'AND' at column " + std::to_string(op.position));
+      } else if (!AtTermStart()) {
+        break;
+      }
+      ASSIGN_OR_RETURN(auto right, ParseUnary());
+      left = Combine(NodeKind::kAnd, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<std::unique_ptr<Node>> Negate(size_t position) {
+    if (!AtTermStart()) return ErrorAt(Peek().position, "expected a filter after the negation at column " + std::to_string(position));
+    ASSIGN_OR_RETURN(auto inner, ParseUnary());
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kNot;
+    n->position = position;
+    n->children.push_back(std::move(inner));
+    return n;
+  }
+
+  Result<std::unique_ptr<Node>> ParseUnary() {
+    const Lexeme& l = Peek();
+    if (IsKeyword(l, "NOT") || (l.kind == Lex::kWord && (l.text == "-" || l.text == "!"))) {
+      size_t p = Next().position;
+      return Negate(p);
+    }
+    if (l.kind == Lex::kWord && l.text.size() > 1 && (l.text[0] == '-' || l.text[0] == '!')) {
+      // "-word": strip the sign and parse the rest as the negated filter.
+      size_t p = l.position;
+      lx_[pos_].text.erase(0, 1);
+      lx_[pos_].position += 1;
+      return Negate(p);
+    }
+    if (l.kind == Lex::kLParen) {
+      size_t open = Next().position;
+      if (Peek().kind == Lex::kRParen) return ErrorAt(Peek().position, "empty parentheses");
+      ASSIGN_OR_RETURN(auto inner, ParseOr());
+      if (Peek().kind != Lex::kRParen)
+        return ErrorAt(Peek().position, "expected ')' to close '(' at column " + std::to_string(open));
+      Next();
+      return inner;
+    }
+    return ParseTerm();
+  }
+
+  Result<std::unique_ptr<Node>> ParseTerm() {
+    Lexeme l = Next();
+    std::string field = "_msg";
+    if (l.kind == Lex::kWord) {
+      size_t colon = l.text.find(':');
+      if (colon != std::string::npos && IsFieldName(std::string_view(l.text).substr(0, colon))) {
+        field = l.text.substr(0, colon);
+        size_t value_pos = l.position + colon + 1;
+        std::string rest = l.text.substr(colon + 1);
+        if (rest.empty()) {
+          const Lexeme& v = Peek();
+          if (!v.glued || (v.kind != Lex::kPhrase && v.kind != Lex::kRange && v.kind != Lex::kWord))
+            return ErrorAt(value_pos, "expected a value after '" + field + ":'");
+          l = Next();
+        } else {
+          l.text = rest;
+          l.position = value_pos;
+        }
+      }
+    }
+    if (field == "_time") return TimeFilter(l);
+    if (l.kind == Lex::kRange) return ErrorAt(l.position, "a range applies only to _time in this version");
+    auto n = std::make_unique<Node>();
+    n->field = field;
+    n->position = l.position;
+    n->text = l.text;
+    if (l.kind == Lex::kWord && l.text == "*") {
+      n->kind = NodeKind::kAll;
+      if (field != "_msg") n->kind = NodeKind::kPrefix;  // field:* — the field exists
+      return n;
+    }
+    bool prefix = l.kind == Lex::kWord && l.text.size() > 1 && l.text.back() == '*';
+    n->tokens = Tokenize(prefix ? std::string_view(l.text).substr(0, l.text.size() - 1) : l.text);
+    if (prefix && !n->tokens.empty()) n->kind = NodeKind::kPrefix;
+    else if (n->tokens.size() == 1 && l.kind == Lex::kWord) n->kind = NodeKind::kWord;
+    else n->kind = NodeKind::kPhrase;
+    return n;
+  }
+
+  Result<std::unique_ptr<Node>> TimeFilter(const Lexeme& l) {
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kTime;
+    n->field = "_time";
+    n->position = l.position;
+    if (l.kind == Lex::kWord) {
+      // _time:5m — the last five minutes.
+      auto d = ParseDuration(l.text);
+      if (!d.ok()) return ErrorAt(l.position, d.status().message());
+      n->min_time = now_ - d.value();
+      n->max_time = std::numeric_limits<int64_t>::max();
+      return n;
+    }
+    if (l.kind != Lex::kRange) return ErrorAt(l.position, "expected a duration like 5m or a range like [2026-11-01, 2026-11-02) after '_time:'");
+    size_t comma = l.text.find(',');
+    if (comma == std::string::npos) return ErrorAt(l.position, "expected 'start, end' inside the time range");
+    auto trim = [](std::string_view s) {
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      return s;
+    };
+    auto start = ParseTimestamp(trim(std::string_view(l.text).substr(0, comma)));
+    if (!start.ok()) return ErrorAt(l.position + 1, start.status().message());
+    auto end = ParseTimestamp(trim(std::string_view(l.text).substr(comma + 1)));
+    if (!end.ok()) return ErrorAt(l.position + 1 + comma + 1, end.status().message());
+    n->min_time = start.value();
+    n->max_time = l.close == ']' ? end.value() + 1 : end.value();
+    if (n->max_time <= n->min_time) return ErrorAt(l.position, "the time range ends before it starts");
+    return n;
+  }
+
+  std::vector<Lexeme> lx_;
+  size_t pos_ = 0;
+  int64_t now_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Node>> ParseQuery(std::string_view text, int64_t now_ns) {
+  ASSIGN_OR_RETURN(auto lexemes, Lexify(text));
+  Parser parser(std::move(lexemes), now_ns);
+  return parser.Parse();
+}
+
+std::string Node::ToString() const {
+  auto leaf = [&](const char* kind) {
+    std::string s = std::string(kind) + "(" + field + ":";
+    for (size_t i = 0; i < tokens.size(); ++i) s += (i ? " " : "") + tokens[i];
+    if (tokens.empty()) s += "'" + text + "'";
+    return s + ")";
+  };
+  switch (kind) {
+    case NodeKind::kAll: return "*";
+    case NodeKind::kWord: return leaf("word");
+    case NodeKind::kPrefix: return leaf("prefix");
+    case NodeKind::kPhrase: return leaf("phrase");
+    case NodeKind::kTime: return "time(" + std::to_string(min_time) + "," + std::to_string(max_time) + ")";
+    case NodeKind::kNot: return "NOT " + children[0]->ToString();
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      std::string s = "(";
+      for (size_t i = 0; i < children.size(); ++i)
+        s += (i ? (kind == NodeKind::kAnd ? " AND " : " OR ") : "") + children[i]->ToString();
+      return s + ")";
+    }
+  }
+  return "?";
+}
+
+}  // namespace sawlog::query

@@ -1,0 +1,237 @@
+// The HTTP server: Beast sessions on an io_context; handlers run on a worker pool because they
+// block (a WAL group commit, a query scan), and the io threads must keep reading and writing.
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/url.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "core/log.h"
+#include "ingest/ingest.h"
+#include "server/api.h"
+#include "server/server.h"
+
+namespace sawlog {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// A request's headers must arrive within this; bodies get longer (see kBodyTimeout).
+constexpr auto kIdleTimeout = std::chrono::seconds(120);
+constexpr auto kBodyTimeout = std::chrono::seconds(300);
+constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
+
+HttpRequest Convert(http::request<http::string_body>&& req, Status* error) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  std::string_view target = req.target();
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) {
+    *error = Status::InvalidArgument("bad request target '" + std::string(target.substr(0, 200)) + "'");
+    return out;
+  }
+  out.path = std::string(url->path());
+  for (auto param : url->params()) out.query.emplace_back(param.key, param.value);
+  for (const auto& h : req) {
+    std::string name(h.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace_back(std::move(name), std::string(h.value()));
+  }
+  out.body = std::move(req.body());
+  return out;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Api* api, asio::thread_pool* workers)
+      : stream_(std::move(socket)), api_(api), workers_(workers) {}
+
+  void Start() { ReadHeader(); }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(kMaxHeaderBytes);
+    // Bodies over the limit are refused with 413 below; compressed bodies are checked again
+    // after decoding.
+    parser_->body_limit(kMaxBodyBytes);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_after(kBodyTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+      return Close();
+    // The request cannot be read to its end: answer and close the connection.
+    Status st = ec == http::error::body_limit
+                    ? Status::TooLarge("request body exceeds the limit of " + std::to_string(kMaxBodyBytes) +
+                                       " bytes; send smaller batches")
+                    : Status::InvalidArgument("malformed HTTP request: " + ec.message());
+    Send(HttpResponse::Error(st), /*keep_alive=*/false, 11);
+  }
+
+  void OnBody(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    stream_.expires_never();
+    auto req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    asio::post(*workers_, [self = shared_from_this(), req = std::move(req), keep_alive, version]() mutable {
+      Status error;
+      HttpRequest request = Convert(std::move(req), &error);
+      HttpResponse response = error.ok() ? self->api_->Handle(request) : HttpResponse::Error(error);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive, version]() mutable {
+        self->Send(std::move(response), keep_alive, version);
+      });
+    });
+  }
+
+  void Send(HttpResponse response, bool keep_alive, unsigned version) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), version);
+    res->set(http::field::server, "sawlog");
+    res->set(http::field::content_type, response.content_type);
+    for (const auto& [k, v] : response.headers) res->set(k, v);
+    res->body() = std::move(response.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    stream_.expires_after(kBodyTimeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec || !res->keep_alive()) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Api* api_;
+  asio::thread_pool* workers_;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& ioc, Api* api, asio::thread_pool* workers)
+      : ioc_(ioc), acceptor_(asio::make_strand(ioc)), api_(api), workers_(workers) {}
+
+  Status Bind(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      return Status::Unavailable("cannot listen on " + endpoint.address().to_string() + ":" +
+                                 std::to_string(endpoint.port()) + ": " + ec.message());
+    return Status::Ok();
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) std::make_shared<Session>(std::move(s), self->api_, self->workers_)->Start();
+      self->Accept();
+    });
+  }
+  void Stop() {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  }
+
+ private:
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  Api* api_;
+  asio::thread_pool* workers_;
+};
+
+Result<tcp::endpoint> ParseListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen '" + listen + "': expected HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || host == "localhost") host = "127.0.0.1";
+  char* end = nullptr;
+  unsigned long port = std::strtoul(listen.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || colon + 1 == listen.size() || port > 65535)
+    return Status::InvalidArgument("--listen '" + listen + "': bad port");
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("--listen '" + listen + "': '" + host + "' is not an IP address");
+  return tcp::endpoint(addr, static_cast<uint16_t>(port));
+}
+
+}  // namespace
+
+Status RunServer(const ServerOptions& options) {
+  ASSIGN_OR_RETURN(auto endpoint, ParseListen(options.listen));
+  StoreOptions store_options;
+  store_options.dir = options.data_dir;
+  store_options.flush_interval_ns = options.flush_interval_ns;
+  store_options.wal_skip_damaged = options.wal_skip_damaged;
+  auto store = Store::Open(store_options);
+  if (!store.ok()) return store.status().Annotate("cannot open the data directory '" + options.data_dir + "'");
+  Api api(store->get(), Env::Default());
+
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(static_cast<int>(cores));
+  // Handlers block on group commits and scans; enough workers that fsync waits overlap.
+  asio::thread_pool workers(std::max(8u, 4 * cores));
+  auto listener = std::make_shared<Listener>(ioc, &api, &workers);
+  RETURN_IF_ERROR(listener->Bind(endpoint));
+  listener->Accept();
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int sig) {
+    LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+    listener->Stop();
+    ioc.stop();
+  });
+  std::string host = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) host = "[" + host + "]";
+  LogInfo("sawlog server listening on http://" + host + ":" + std::to_string(listener->port()) +
+          ", data in " + options.data_dir);
+
+  std::vector<std::thread> io_threads;
+  for (unsigned i = 1; i < cores; ++i) io_threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : io_threads) t.join();
+  workers.join();
+  Status st = (*store)->Close();
+  if (st.ok()) LogInfo("stopped; all events flushed");
+  return st;
+}
+
+}  // namespace sawlog

@@ -1,0 +1,35 @@
+// The server's own view of an HTTP exchange, so that API handlers do not depend on Beast.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace sawlog {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded, without the query string
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+
+  // Empty when absent.
+  std::string_view Header(std::string_view lower_name) const;
+  const std::string* Param(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // An error body ({"error":{"code","message"}}) with the status from the code table.
+  static HttpResponse Error(const Status& status);
+};
+
+}  // namespace sawlog

@@ -1,0 +1,25 @@
+// The server subsystem: `sawlog server` — the HTTP API over the store and the query engine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace sawlog {
+
+inline constexpr const char* kDefaultListen = "127.0.0.1:9470";
+inline constexpr const char* kDefaultDataDir = "sawlog-data";
+
+struct ServerOptions {
+  std::string listen = kDefaultListen;  // HOST:PORT; port 0 picks a free one
+  std::string data_dir = kDefaultDataDir;
+  int64_t flush_interval_ns = 1'000'000'000;
+  bool wal_skip_damaged = false;
+};
+
+// Opens the store, serves until SIGINT or SIGTERM, then flushes and closes.
+// Returns an error if the store cannot be opened or the address cannot be bound.
+Status RunServer(const ServerOptions& options);
+
+}  // namespace sawlog

@@ -1,0 +1,443 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/coding.h"
+#include "core/log.h"
+#include "core/timestamp.h"
+#include "store/event_codec.h"
+#include "store/manifest.h"
+#include "store/part.h"
+#include "store/wal.h"
+#include "store/wal_format.h"
+
+namespace sawlog {
+
+namespace {
+
+// A commit group stops growing past this many bytes, so one slow fsync does not hold up more.
+constexpr size_t kMaxCommitGroupBytes = 64u << 20;
+
+void EncodeWalPayload(std::string* out, std::string_view tenant, const std::vector<Event>& events) {
+  out->push_back(static_cast<char>(wal::kWalCodecNone));
+  PutLengthPrefixed(out, tenant);
+  PutVarint64(out, events.size());
+  for (const auto& e : events) EncodeEvent(out, e);
+}
+
+Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vector<Event>* events) {
+  Decoder in(payload);
+  if (payload.empty() || static_cast<uint8_t>(payload[0]) != wal::kWalCodecNone)
+    return Status::Corruption("unknown WAL payload codec");
+  in = Decoder(payload.substr(1));
+  uint64_t count;
+  if (!in.GetLengthPrefixed(tenant) || !in.GetVarint64(&count) || count > payload.size())
+    return Status::Corruption("malformed WAL payload header");
+  events->resize(count);
+  for (auto& e : *events)
+    if (!DecodeEvent(&in, &e)) return Status::Corruption("malformed event in WAL payload");
+  return Status::Ok();
+}
+
+// Unflushed events: the mutable head, or a frozen one waiting to become parts.
+struct MemTable {
+  std::unordered_map<std::string, std::vector<Event>> by_tenant;
+  size_t bytes = 0;
+  size_t rows = 0;
+  uint64_t max_seq = 0;
+
+  void Add(const std::string& tenant, std::vector<Event>&& events) {
+    auto& v = by_tenant[tenant];
+    for (auto& e : events) {
+      bytes += e.ApproximateBytes();
+      v.push_back(std::move(e));
+    }
+    rows += events.size();
+  }
+};
+
+struct LivePart {
+  PartMeta meta;
+  std::unique_ptr<PartReader> reader;
+};
+
+void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
+  for (const auto& e : events)
+    if (e.time >= req.min_time && e.time < req.max_time) visitor->Visit(e);
+}
+
+class StoreImpl final : public Store {
+ public:
+  explicit StoreImpl(StoreOptions options) : opt_(std::move(options)), env_(opt_.env) {}
+  ~StoreImpl() override {
+    Status st = Close();
+    if (!st.ok()) LogError("closing the store: " + st.ToString());
+  }
+
+  Status Init() {
+    RETURN_IF_ERROR(env_->CreateDirs(opt_.dir));
+    const std::string manifest_path = JoinPath(opt_.dir, kManifestFile);
+    if (env_->FileExists(manifest_path)) {
+      ASSIGN_OR_RETURN(std::string text, env_->ReadFile(manifest_path));
+      ASSIGN_OR_RETURN(manifest_, Manifest::Decode(text, manifest_path));
+    }
+    RETURN_IF_ERROR(RemoveOrphans());
+    for (const auto& meta : manifest_.parts) {
+      auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()));
+      if (!reader.ok()) return reader.status();
+      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()}));
+    }
+    head_ = std::make_unique<MemTable>();
+    head_->max_seq = manifest_.flushed_seq;
+    auto wal = Wal::Open(env_, JoinPath(opt_.dir, "wal"), manifest_.flushed_seq, opt_.wal_skip_damaged,
+                         [this](uint64_t seq, std::string_view payload) {
+                           std::string tenant;
+                           std::vector<Event> events;
+                           RETURN_IF_ERROR(DecodeWalPayload(payload, &tenant, &events));
+                           head_->Add(tenant, std::move(events));
+                           head_->max_seq = seq;
+                           return Status::Ok();
+                         });
+    if (!wal.ok()) return wal.status();
+    wal_ = std::move(wal).value();
+    unflushed_bytes_ = head_->bytes;
+    if (opt_.background_flush) flusher_ = std::thread([this] { FlushLoop(); });
+    return Status::Ok();
+  }
+
+  Status Append(std::string_view tenant, std::vector<Event> events) override {
+    if (closed_) return Status::Unavailable("the store is shutting down");
+    if (!IsValidTenant(tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(tenant) + "'");
+    if (events.empty()) return Status::Ok();
+    if (unflushed_bytes_ > opt_.max_head_bytes) {
+      bg_cv_.notify_one();
+      return Status::ResourceExhausted("ingest buffer full: " + std::to_string(unflushed_bytes_ >> 20) +
+                                       " MiB not yet written to parts; retry shortly");
+    }
+    Writer w;
+    w.tenant = tenant;
+    w.events = &events;
+    EncodeWalPayload(&w.payload, tenant, events);
+
+    std::unique_lock lock(commit_mu_);
+    writers_.push_back(&w);
+    w.cv.wait(lock, [&] { return w.done || writers_.front() == &w; });
+    if (w.done) return w.status;
+
+    // This thread leads a commit group: everything queued so far, in one write and one fsync.
+    std::vector<Writer*> group;
+    std::vector<std::string_view> payloads;
+    size_t bytes = 0;
+    for (Writer* x : writers_) {
+      if (!group.empty() && bytes + x->payload.size() > kMaxCommitGroupBytes) break;
+      group.push_back(x);
+      payloads.push_back(x->payload);
+      bytes += x->payload.size();
+    }
+    lock.unlock();
+    Status st;
+    {
+      std::lock_guard wal_lock(wal_mu_);
+      auto seq = wal_->Write(payloads);
+      st = seq.status();
+      if (seq.ok()) {
+        // Into the head in WAL order, before anyone is acknowledged: the head then always holds
+        // exactly the records up to its max_seq, which is what a flush may mark as flushed.
+        std::lock_guard head_lock(head_mu_);
+        size_t before = head_->bytes;
+        for (Writer* x : group) head_->Add(std::string(x->tenant), std::move(*x->events));
+        head_->max_seq = seq.value();
+        unflushed_bytes_ += head_->bytes - before;
+      }
+    }
+    lock.lock();
+    for (Writer* x : group) {
+      writers_.pop_front();
+      x->status = st;
+      x->done = true;
+      if (x != &w) x->cv.notify_one();
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();
+    else commit_drained_.notify_all();
+    return st;
+  }
+
+  Status Scan(const ScanRequest& req, ScanVisitor* visitor) override {
+    std::vector<std::shared_ptr<const MemTable>> frozen;
+    std::vector<std::shared_ptr<LivePart>> parts;
+    {
+      std::shared_lock state(state_mu_);
+      frozen = immutables_;
+      for (const auto& p : parts_)
+        if (p->meta.tenant == req.tenant && p->meta.max_time >= req.min_time && p->meta.min_time < req.max_time)
+          parts.push_back(p);
+      std::lock_guard head_lock(head_mu_);
+      if (auto it = head_->by_tenant.find(req.tenant); it != head_->by_tenant.end())
+        ScanEvents(it->second, req, visitor);
+    }
+    for (auto it = frozen.rbegin(); it != frozen.rend(); ++it)
+      if (auto t = (*it)->by_tenant.find(req.tenant); t != (*it)->by_tenant.end()) ScanEvents(t->second, req, visitor);
+    std::sort(parts.begin(), parts.end(),
+              [](const auto& a, const auto& b) { return a->meta.max_time > b->meta.max_time; });
+    std::vector<Event> events;
+    for (const auto& p : parts) {
+      if (!visitor->WantRange(p->meta.min_time, p->meta.max_time)) continue;
+      const auto& blocks = p->reader->blocks();
+      for (size_t i = 0; i < blocks.size(); ++i) {
+        const BlockInfo& b = blocks[i];
+        if (b.max_time < req.min_time || b.min_time >= req.max_time || !visitor->WantRange(b.min_time, b.max_time))
+          continue;
+        events.clear();
+        RETURN_IF_ERROR(p->reader->ReadBlock(i, &events));
+        ScanEvents(events, req, visitor);
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Flush() override {
+    std::lock_guard flush_lock(flush_mu_);
+    {
+      std::unique_lock state(state_mu_);
+      std::lock_guard head_lock(head_mu_);
+      if (head_->rows > 0) {
+        uint64_t seq = head_->max_seq;
+        immutables_.push_back(std::shared_ptr<const MemTable>(std::move(head_)));
+        head_ = std::make_unique<MemTable>();
+        head_->max_seq = seq;
+      }
+    }
+    for (;;) {
+      std::shared_ptr<const MemTable> oldest;
+      {
+        std::shared_lock state(state_mu_);
+        if (immutables_.empty()) break;
+        oldest = immutables_.front();
+      }
+      RETURN_IF_ERROR(WriteParts(*oldest));
+    }
+    std::lock_guard wal_lock(wal_mu_);
+    return wal_->DeleteUpTo(manifest_.flushed_seq);
+  }
+
+  StoreStats Stats() override {
+    StoreStats s;
+    std::shared_lock state(state_mu_);
+    for (const auto& p : parts_) {
+      ++s.parts;
+      s.part_rows += p->meta.rows;
+      s.part_bytes += p->meta.bytes;
+    }
+    for (const auto& m : immutables_) s.head_rows += m->rows;
+    std::lock_guard head_lock(head_mu_);
+    s.head_rows += head_->rows;
+    s.head_bytes = unflushed_bytes_;
+    s.wal_seq = head_->max_seq;
+    return s;
+  }
+
+  Status Close() override {
+    if (closed_.exchange(true)) return Status::Ok();
+    {
+      std::lock_guard bg(bg_mu_);
+      stop_ = true;
+    }
+    bg_cv_.notify_all();
+    if (flusher_.joinable()) flusher_.join();
+    // Wait for commits in flight, then flush so that the next start replays nothing.
+    {
+      std::unique_lock lock(commit_mu_);
+      commit_drained_.wait(lock, [&] { return writers_.empty(); });
+    }
+    if (!wal_) return Status::Ok();
+    return Flush();
+  }
+
+ private:
+  struct Writer {
+    std::string_view tenant;
+    std::vector<Event>* events = nullptr;
+    std::string payload;
+    Status status;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  // Writes one frozen memtable as parts (one per tenant and day), then switches the manifest.
+  Status WriteParts(const MemTable& mem) {
+    Manifest next = manifest_;
+    std::vector<std::shared_ptr<LivePart>> added;
+    std::map<std::pair<std::string, std::string>, std::vector<const Event*>> groups;
+    for (const auto& [tenant, events] : mem.by_tenant)
+      for (const auto& e : events) groups[{tenant, FormatDay(e.time)}].push_back(&e);
+    auto cleanup = [&] {
+      for (const auto& p : added) (void)env_->RemoveFile(p->reader->path());
+    };
+    for (auto& [key, events] : groups) {
+      PartMeta meta;
+      meta.tenant = key.first;
+      meta.day = key.second;
+      meta.id = next.next_part_id++;
+      const std::string path = JoinPath(opt_.dir, meta.RelativePath());
+      Status st = MakePartDir(DirName(path));
+      Result<PartSummary> summary = st.ok() ? WritePart(env_, path + ".tmp", std::move(events)) : Result<PartSummary>(st);
+      if (summary.ok()) st = env_->RenameFile(path + ".tmp", path);
+      else st = summary.status();
+      if (st.ok()) st = env_->SyncDir(DirName(path));
+      Result<std::unique_ptr<PartReader>> reader = st.ok() ? PartReader::Open(env_, path) : Result<std::unique_ptr<PartReader>>(st);
+      if (!reader.ok()) {
+        (void)env_->RemoveFile(path + ".tmp");
+        (void)env_->RemoveFile(path);
+        cleanup();
+        return reader.status().Annotate("cannot write part " + path);
+      }
+      meta.rows = summary->rows;
+      meta.min_time = summary->min_time;
+      meta.max_time = summary->max_time;
+      meta.bytes = summary->bytes;
+      next.parts.push_back(meta);
+      added.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()}));
+    }
+    next.flushed_seq = mem.max_seq;
+    Status st = env_->WriteFileAtomic(JoinPath(opt_.dir, kManifestFile), next.Encode());
+    if (!st.ok()) {
+      cleanup();
+      return st.Annotate("cannot write the manifest");
+    }
+    std::unique_lock state(state_mu_);
+    manifest_ = std::move(next);
+    parts_.insert(parts_.end(), added.begin(), added.end());
+    immutables_.erase(immutables_.begin());
+    unflushed_bytes_ -= mem.bytes;
+    return Status::Ok();
+  }
+
+  // Creates tenants/<tenant>/<day> and makes each new directory entry durable.
+  Status MakePartDir(const std::string& dir) {
+    if (env_->FileExists(dir)) return Status::Ok();
+    RETURN_IF_ERROR(env_->CreateDirs(dir));
+    std::string d = dir;
+    for (int i = 0; i < 3; ++i) {
+      d = DirName(d);
+      RETURN_IF_ERROR(env_->SyncDir(d));
+    }
+    return Status::Ok();
+  }
+
+  // Part files not in the manifest were written by a flush that a crash interrupted.
+  Status RemoveOrphans() {
+    std::unordered_map<std::string, bool> live;
+    for (const auto& p : manifest_.parts) live[p.RelativePath()] = true;
+    const std::string root = JoinPath(opt_.dir, "tenants");
+    if (!env_->FileExists(root)) return Status::Ok();
+    ASSIGN_OR_RETURN(auto tenants, env_->GetChildren(root));
+    for (const auto& t : tenants) {
+      auto days = env_->GetChildren(JoinPath(root, t));
+      if (!days.ok()) continue;
+      for (const auto& d : days.value()) {
+        const std::string day_dir = JoinPath(JoinPath(root, t), d);
+        auto files = env_->GetChildren(day_dir);
+        if (!files.ok()) continue;
+        for (const auto& f : files.value()) {
+          std::string rel = "tenants/" + t + "/" + d + "/" + f;
+          if (!live.count(rel)) {
+            LogInfo("removing " + JoinPath(opt_.dir, rel) + ": not in the manifest (left by an interrupted flush)");
+            RETURN_IF_ERROR(env_->RemoveFile(JoinPath(day_dir, f)));
+          }
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  void FlushLoop() {
+    std::unique_lock lock(bg_mu_);
+    while (!stop_) {
+      bg_cv_.wait_for(lock, std::chrono::nanoseconds(opt_.flush_interval_ns));
+      if (stop_) break;
+      lock.unlock();
+      Status st = Flush();
+      if (!st.ok()) {
+        // Nothing is lost: the events stay in the head and the WAL, and the next round retries.
+        LogError("flush failed, will retry: " + st.ToString());
+      }
+      lock.lock();
+    }
+  }
+
+  StoreOptions opt_;
+  Env* env_;
+  std::unique_ptr<Wal> wal_;
+  std::mutex wal_mu_;
+
+  std::mutex commit_mu_;
+  std::deque<Writer*> writers_;
+  std::condition_variable commit_drained_;
+
+  std::shared_mutex state_mu_;  // immutables_, parts_; taken before head_mu_
+  std::mutex head_mu_;
+  std::unique_ptr<MemTable> head_;
+  std::vector<std::shared_ptr<const MemTable>> immutables_;  // oldest first
+  std::vector<std::shared_ptr<LivePart>> parts_;
+  std::mutex flush_mu_;  // one flush at a time; guards manifest_
+  Manifest manifest_;
+  std::atomic<size_t> unflushed_bytes_{0};
+
+  std::thread flusher_;
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stop_ = false;
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
+  auto store = std::make_unique<StoreImpl>(std::move(options));
+  Status st = store->Init();
+  if (!st.ok()) return st;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status CheckStore(Env* env, const std::string& dir, std::string* report) {
+  size_t problems = 0;
+  auto note = [&](const Status& st) {
+    if (!st.ok()) {
+      ++problems;
+      *report += st.ToString() + "\n";
+    }
+  };
+  const std::string manifest_path = JoinPath(dir, kManifestFile);
+  Manifest manifest;
+  if (env->FileExists(manifest_path)) {
+    auto text = env->ReadFile(manifest_path);
+    if (!text.ok()) return text.status();
+    auto m = Manifest::Decode(text.value(), manifest_path);
+    note(m.status());
+    if (m.ok()) manifest = std::move(m).value();
+  }
+  uint64_t rows = 0;
+  for (const auto& meta : manifest.parts) {
+    auto reader = PartReader::Open(env, JoinPath(dir, meta.RelativePath()));
+    if (!reader.ok()) {
+      note(reader.status());
+      continue;
+    }
+    note(reader.value()->Check());
+    rows += meta.rows;
+  }
+  note(Wal::Verify(env, JoinPath(dir, "wal"), report));
+  *report += "checked " + std::to_string(manifest.parts.size()) + " parts (" + std::to_string(rows) +
+             " rows) and the WAL: " + (problems == 0 ? "no damage found" : std::to_string(problems) + " problems") + "\n";
+  return problems == 0 ? Status::Ok() : Status::Corruption(std::to_string(problems) + " damaged files in " + dir);
+}
+
+}  // namespace sawlog

@@ -1,0 +1,81 @@
+// Store: the durable, searchable home of events — WAL, in-memory head, immutable parts.
+//
+// Append() returns only after the events are in a synced WAL record (concurrent callers share
+// one fsync), and from then on Scan() sees them. A background thread flushes the head into part
+// files every flush_interval; the manifest switch is atomic, and the WAL is replayed on Open.
+// Layout of the data directory: docs/formats/README.md.
+//
+// Thread safety: every method may be called from any thread concurrently.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/env.h"
+#include "core/event.h"
+#include "core/status.h"
+
+namespace sawlog {
+
+struct StoreOptions {
+  std::string dir = "sawlog-data";
+  Env* env = Env::Default();
+  // How often the head becomes a part; also the longest a WAL replay has to cover.
+  int64_t flush_interval_ns = 1'000'000'000;
+  // Head bytes (unflushed events) past which Append pushes back with ResourceExhausted.
+  size_t max_head_bytes = 512u << 20;
+  // Skip (and log) damaged WAL records in the middle of the log instead of refusing to open.
+  bool wal_skip_damaged = false;
+  // Start the background flusher; tests turn it off and call Flush() themselves.
+  bool background_flush = true;
+};
+
+struct ScanRequest {
+  std::string tenant = std::string(kDefaultTenant);
+  int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive
+  int64_t max_time = std::numeric_limits<int64_t>::max();  // exclusive
+};
+
+// What a scan calls back. Sources are visited newest first, but events within them in no order.
+class ScanVisitor {
+ public:
+  virtual ~ScanVisitor() = default;
+  // Whether events with times in [min_time, max_time] may still matter; false skips them.
+  virtual bool WantRange(int64_t min_time, int64_t max_time) = 0;
+  // Called with each event in the requested range whose source was wanted.
+  virtual void Visit(const Event& event) = 0;
+};
+
+struct StoreStats {
+  uint64_t parts = 0;
+  uint64_t part_rows = 0;
+  uint64_t part_bytes = 0;
+  uint64_t head_rows = 0;
+  uint64_t head_bytes = 0;
+  uint64_t wal_seq = 0;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(StoreOptions options);
+  virtual ~Store() = default;
+
+  // Makes events durable for tenant and visible to scans. Each event's ingest_time must be set.
+  virtual Status Append(std::string_view tenant, std::vector<Event> events) = 0;
+  virtual Status Scan(const ScanRequest& request, ScanVisitor* visitor) = 0;
+  // Writes everything appended so far into parts.
+  virtual Status Flush() = 0;
+  virtual StoreStats Stats() = 0;
+  // Flushes and stops the background work. Called by the destructor too.
+  virtual Status Close() = 0;
+};
+
+// Verifies the manifest, every part's checksums and the WAL without opening a Store.
+// Prints one line per problem to *report; returns Corruption if anything is damaged.
+Status CheckStore(Env* env, const std::string& dir, std::string* report);
+
+}  // namespace sawlog

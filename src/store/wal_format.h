@@ -1,0 +1,27 @@
+// The write-ahead log's on-disk format; the prose spec is docs/formats/wal.md.
+//
+// A WAL is a directory of segment files named <first-seq as 20 decimal digits>.wal. A segment is
+// a sequence of records, each:
+//   magic   u32  kWalRecordMagic
+//   length  u32  payload bytes
+//   seq     u64  the record's sequence number (strictly increasing across segments)
+//   check   u64  XXH3-64 of the 16 bytes above followed by the payload
+//   payload      codec u8 (kWalCodecNone) | tenant (varint length + bytes) | count varint | events
+// All integers little-endian. DO NOT CHANGE these values: they are on disk.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sawlog::wal {
+
+inline constexpr uint32_t kWalRecordMagic = 0x314C5753;  // "SWL1"
+inline constexpr size_t kWalHeaderSize = 24;
+inline constexpr uint8_t kWalCodecNone = 0;
+// A record larger than this is damage, not data: the ingest limits keep batches far below it.
+inline constexpr uint32_t kWalMaxRecordBytes = 1u << 30;
+// Segments roll over past this size so that flushed data can be deleted in whole files.
+inline constexpr uint64_t kWalSegmentBytes = 64ull << 20;
+inline constexpr const char* kWalSuffix = ".wal";
+
+}  // namespace sawlog::wal
