@@ -297,6 +297,7 @@ class StoreImpl final : public Store {
         (void)env_->RemoveFile(path + ".tmp");
         (void)env_->RemoveFile(path);
         cleanup();
+        manifest_.next_part_id = next.next_part_id;
         return reader.status().Annotate("cannot write part " + path);
       }
       meta.rows = summary->rows;
@@ -307,9 +308,13 @@ class StoreImpl final : public Store {
       added.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()}));
     }
     next.flushed_seq = mem.max_seq;
+    // Part ids are never reused, even when this flush fails: a manifest whose rename reached
+    // the disk despite an error may name them.
+    manifest_.next_part_id = next.next_part_id;
     Status st = env_->WriteFileAtomic(JoinPath(opt_.dir, kManifestFile), next.Encode());
     if (!st.ok()) {
-      cleanup();
+      // The parts stay: if the new manifest did reach the disk it needs them, and if it did not,
+      // the next start removes them as orphans.
       return st.Annotate("cannot write the manifest");
     }
     std::unique_lock state(state_mu_);

@@ -89,17 +89,21 @@ Result<std::unique_ptr<Wal>> Wal::Open(Env* env, std::string dir, uint64_t after
     const bool last_segment = s + 1 == wal->segments_.size();
     ASSIGN_OR_RETURN(std::string data, env->ReadFile(path));
     size_t offset = 0;
+    uint64_t segment_last_seq = wal->segments_[s] - 1;
     while (offset < data.size()) {
       RecordView rec;
       std::string why;
       if (!ParseRecord(data, offset, &rec, &why)) {
         size_t next = FindNextValidRecord(data, offset + 1);
-        if (next == std::string_view::npos && last_segment) {
-          // A write the crash interrupted: it was never acknowledged, so cutting it loses nothing.
+        // A torn tail: the end of the last segment, or of an earlier one whose successor goes
+        // on with the very next sequence number (a failed write that was cut back, and then
+        // retried in a new segment). Either way nothing acknowledged is in it.
+        bool torn_tail = next == std::string_view::npos &&
+                         (last_segment || wal->segments_[s + 1] == segment_last_seq + 1);
+        if (torn_tail) {
           LogWarn("wal " + path + " offset " + std::to_string(offset) + ": cutting off " +
                   std::to_string(data.size() - offset) + " bytes of a record torn by a crash (" + why + ")");
           RETURN_IF_ERROR(env->TruncateFile(path, offset));
-          RETURN_IF_ERROR(env->SyncDir(wal->dir_));
           break;
         }
         std::string where = "wal " + path + " offset " + std::to_string(offset) + ": damaged record (" + why + ")";
@@ -120,6 +124,7 @@ Result<std::unique_ptr<Wal>> Wal::Open(Env* env, std::string dir, uint64_t after
         if (!st.ok()) return st.Annotate("wal " + path + " offset " + std::to_string(offset));
         last_seq = rec.seq;
       }
+      segment_last_seq = rec.seq;
       offset += rec.size;
     }
   }
@@ -196,7 +201,7 @@ Result<uint64_t> Wal::Write(const std::vector<std::string_view>& payloads) {
     // fsync the kernel's view of this file can no longer be trusted.
     std::string path = SegmentPath(segments_.back());
     file_.reset();
-    if (!env_->TruncateFile(path, synced_size_).ok() || !env_->SyncDir(dir_).ok()) broken_ = true;
+    if (!env_->TruncateFile(path, synced_size_).ok()) broken_ = true;
     return st.Annotate("cannot write the write-ahead log");
   }
   synced_size_ += buf.size();

@@ -409,9 +409,9 @@ def send_streamed(port: int, method: str, path: str, headers: dict[str, str], le
 # The CLI
 
 
-def run_cli(binary: str, args: list[str], stdin: bytes | None = None, timeout: float = 120.0) -> subprocess.CompletedProcess:
+def run_cli(binary: str, args: list[str], timeout: float = 120.0) -> subprocess.CompletedProcess:
+    """Runs `sawlog ARGS...` (not on a TTY), capturing stdout and stderr."""
     try:
-        return subprocess.run([binary, *args], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=timeout)
+        return subprocess.run([binary, *args], stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise Failure(f"`sawlog {' '.join(args)}` did not finish within {timeout:.0f} s")

@@ -14,6 +14,7 @@ All failing cases are reported together; a crashed server is restarted so later 
 from __future__ import annotations
 
 import gzip
+import http.client
 import itertools
 import os
 import re
@@ -53,7 +54,8 @@ def check_refused(r: e2e.Response, statuses: tuple[int, ...], what: str) -> str:
     if isinstance(body, dict) and "rejected" in body:
         check(body.get("accepted") == 0 and body["rejected"], f"{what}: body {r.body[:300]!r}")
         reasons = [x.get("reason") for x in body["rejected"] if isinstance(x, dict)]
-        check(all(isinstance(x, str) and x for x in reasons) and reasons, f"{what}: rejections without reasons: {r.body[:300]!r}")
+        check(reasons and all(isinstance(x, str) and x for x in reasons),
+              f"{what}: rejections without reasons: {r.body[:300]!r}")
         return "; ".join(reasons)
     return check_error(r, statuses, what)["message"]
 
@@ -232,7 +234,7 @@ def run(args, work: str) -> None:
                 case(srv)
                 still_serving(srv)
                 e2e.log(f"  ok   {name}")
-            except (e2e.Failure, OSError, ValueError) as e:
+            except (e2e.Failure, OSError, http.client.HTTPException) as e:
                 failures.append(f"{name}: {e}")
                 e2e.log(f"  FAIL {name}: {e}")
                 if srv.proc is None or srv.proc.poll() is not None:

@@ -32,8 +32,9 @@ def message(event_id: str) -> str:
 class Writers:
     """Writer threads that POST batches of fresh ids to whatever port the server has now."""
 
-    def __init__(self, srv: e2e.Server, count: int, seed: int, max_events: int):
+    def __init__(self, srv: e2e.Server, count: int, seed: int, rate: float, max_events: int):
         self.srv = srv
+        self.rate = rate / count  # events per second per writer, so writes span every round
         self.max_events = max_events
         self.lock = threading.Lock()
         self.sent: set[str] = set()
@@ -55,7 +56,7 @@ class Writers:
             e2e.check(not t.is_alive(), "a writer thread did not stop within 30 s")
 
     def _loop(self, wid: int, rng: random.Random) -> None:
-        seq = 0
+        seq, due = 0, time.monotonic()
         try:
             while not self.stopping.is_set():
                 if len(self.sent) >= self.max_events:
@@ -66,6 +67,8 @@ class Writers:
                 seq += n
                 while not self._post(ids) and not self.stopping.is_set():
                     time.sleep(0.01)  # not connected: nothing was delivered, so resending these ids is safe
+                due = max(due + n / self.rate, time.monotonic() - 0.1)
+                self.stopping.wait(max(0.0, due - time.monotonic()))
         except Exception as e:  # a test bug: make it visible
             with self.lock:
                 self.problems.append(f"writer {wid} crashed: {e!r}")
@@ -108,7 +111,7 @@ def run(args, work: str) -> None:
     e2e.log(f"seed {seed} (replay with --seed {seed}), {args.rounds} rounds")
     rng = random.Random(seed)
     with e2e.Server(args.sawlog, work) as srv:
-        writers = Writers(srv, 4, seed, args.max_events)
+        writers = Writers(srv, 4, seed, args.rate, args.max_events)
         srv.start()
         writers.start()
         try:
@@ -166,8 +169,10 @@ def found_ids(srv: e2e.Server) -> collections.Counter:
 def add_args(p) -> None:
     p.add_argument("--rounds", type=int, default=20, help="number of SIGKILLs (default 20)")
     p.add_argument("--seed", type=int, default=None, help="RNG seed (default: random, printed)")
-    p.add_argument("--max-events", type=int, default=100_000,
-                   help="writers pause once this many events were sent (bounds WAL size and run time)")
+    p.add_argument("--rate", type=float, default=15_000,
+                   help="events per second sent by all writers together, at most (default 15000)")
+    p.add_argument("--max-events", type=int, default=150_000,
+                   help="writers stop once this many events were sent (bounds WAL size and run time)")
 
 
 if __name__ == "__main__":

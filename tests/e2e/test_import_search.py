@@ -268,7 +268,8 @@ def run(args, work: str) -> None:
         e2e.check(m, f"sawlog import: no 'imported N events (M rejected) from K files' line on stderr:\n{err[-2000:]}")
         want = (len(corpus.lines), 0, len(files))
         got = tuple(int(x) for x in m.groups())
-        e2e.check(got == want, f"sawlog import summary {m.group(0)!r}: want (events, rejected, files) = {want}, got {got}")
+        e2e.check(got == want, f"sawlog import summary {m.group(0)!r}: "
+                               f"want (events, rejected, files) = {want}, got {got}")
         e2e.log(f"import: {err.strip().splitlines()[-1]}")
 
         before = {}

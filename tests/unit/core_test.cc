@@ -1,0 +1,141 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/coding.h"
+#include "core/event.h"
+#include "core/json_writer.h"
+#include "core/status.h"
+#include "core/timestamp.h"
+#include "core/tokenizer.h"
+
+namespace sawlog {
+namespace {
+
+TEST(Status, EveryCodeHasOneHttpStatus) {
+  EXPECT_EQ(HttpStatus(Code::kOk), 200);
+  EXPECT_EQ(HttpStatus(Code::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatus(Code::kNotFound), 404);
+  EXPECT_EQ(HttpStatus(Code::kTooLarge), 413);
+  EXPECT_EQ(HttpStatus(Code::kUnsupported), 415);
+  EXPECT_EQ(HttpStatus(Code::kResourceExhausted), 429);
+  EXPECT_EQ(HttpStatus(Code::kCorruption), 500);
+  EXPECT_EQ(HttpStatus(Code::kUnavailable), 503);
+  EXPECT_EQ(HttpStatus(Code::kNoSpace), 507);
+}
+
+TEST(Status, AnnotateKeepsCodeAndAddsContext) {
+  Status st = Status::Corruption("checksum mismatch").Annotate("wal 1.wal offset 24");
+  EXPECT_EQ(st.code(), Code::kCorruption);
+  EXPECT_EQ(st.message(), "wal 1.wal offset 24: checksum mismatch");
+  EXPECT_TRUE(Status::Ok().Annotate("x").ok());
+}
+
+TEST(Status, ErrnoDiskFullIsNoSpace) {
+  EXPECT_EQ(Status::FromErrno(ENOSPC, "write", "/x").code(), Code::kNoSpace);
+  EXPECT_EQ(Status::FromErrno(ENOENT, "open", "/x").code(), Code::kNotFound);
+  EXPECT_EQ(Status::FromErrno(EACCES, "open", "/x").code(), Code::kIOError);
+}
+
+TEST(Coding, VarintsRoundTrip) {
+  std::string buf;
+  const int64_t values[] = {0, 1, -1, 127, 128, -129, INT64_MAX, INT64_MIN, 1'700'000'000'000'000'000};
+  for (int64_t v : values) PutVarsint64(&buf, v);
+  PutLengthPrefixed(&buf, "hello");
+  Decoder in(buf);
+  for (int64_t v : values) {
+    int64_t got;
+    ASSERT_TRUE(in.GetVarsint64(&got));
+    EXPECT_EQ(got, v);
+  }
+  std::string s;
+  ASSERT_TRUE(in.GetLengthPrefixed(&s));
+  EXPECT_EQ(s, "hello");
+  EXPECT_TRUE(in.empty());
+  uint64_t extra;
+  EXPECT_FALSE(in.GetVarint64(&extra));
+}
+
+TEST(Coding, TruncatedInputFails) {
+  std::string buf;
+  PutLengthPrefixed(&buf, "abcdef");
+  buf.resize(4);
+  Decoder in(buf);
+  std::string_view s;
+  EXPECT_FALSE(in.GetLengthPrefixed(&s));
+}
+
+TEST(Tokenizer, SplitsOnNonWordBytesAndFoldsCase) {
+  EXPECT_EQ(Tokenize("GET /index.html HTTP/1.1"), (std::vector<std::string>{"get", "index", "html", "http", "1", "1"}));
+  EXPECT_EQ(Tokenize("user_id=42, café ÉTÉ"), (std::vector<std::string>{"user_id", "42", "café", "ÉtÉ"}));  // only ASCII is folded
+  EXPECT_TRUE(Tokenize("  --- ").empty());
+  EXPECT_TRUE(TokenEquals("ERROR", "error"));
+  EXPECT_FALSE(TokenEquals("errors", "error"));
+  EXPECT_TRUE(TokenHasPrefix("Errors", "err"));
+}
+
+TEST(Event, CanonicalStreamSortsAndEscapes) {
+  EXPECT_EQ(CanonicalStream({}), "{}");
+  EXPECT_EQ(CanonicalStream({{"service", "api"}, {"host", "a\"b"}}), "{host=\"a\\\"b\",service=\"api\"}");
+}
+
+TEST(Event, TenantNames) {
+  EXPECT_TRUE(IsValidTenant("default"));
+  EXPECT_TRUE(IsValidTenant("team-a_1"));
+  EXPECT_FALSE(IsValidTenant(""));
+  EXPECT_FALSE(IsValidTenant("../etc"));
+  EXPECT_FALSE(IsValidTenant(std::string(65, 'a')));
+}
+
+TEST(JsonWriter, EscapesAndRepairsUtf8) {
+  std::string out;
+  AppendJsonString(&out, "a\"b\\c\n\x01 é \xff");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001 é \xef\xbf\xbd\"");
+}
+
+// tests/data/timestamps.tsv: input <TAB> expected instant (RFC 3339, nanoseconds) or "error".
+TEST(Timestamp, Table) {
+  std::ifstream in(SAWLOG_TEST_DATA "/timestamps.tsv");
+  ASSERT_TRUE(in) << "missing " SAWLOG_TEST_DATA "/timestamps.tsv";
+  std::string line;
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    std::string input = line.substr(0, tab), expected = line.substr(tab + 1);
+    auto got = ParseTimestamp(input);
+    if (expected == "error") {
+      EXPECT_FALSE(got.ok()) << input << " parsed as " << FormatRfc3339Nano(got.value());
+    } else {
+      ASSERT_TRUE(got.ok()) << input << ": " << got.status().ToString();
+      EXPECT_EQ(FormatRfc3339Nano(got.value()), expected) << input;
+    }
+    ++cases;
+  }
+  EXPECT_GT(cases, 20);
+}
+
+TEST(Timestamp, FormatParsesBack) {
+  for (int64_t t : {int64_t{0}, int64_t{-1}, int64_t{1'700'000'000'123'456'789}, int64_t{-86'400'000'000'001}}) {
+    auto back = ParseRfc3339(FormatRfc3339Nano(t));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), t);
+  }
+}
+
+TEST(Timestamp, Durations) {
+  EXPECT_EQ(ParseDuration("5m").value(), 300 * kNanosPerSecond);
+  EXPECT_EQ(ParseDuration("1h30m").value(), 5400 * kNanosPerSecond);
+  EXPECT_EQ(ParseDuration("250ms").value(), 250'000'000);
+  EXPECT_EQ(ParseDuration("7d").value(), 7 * 86400 * kNanosPerSecond);
+  EXPECT_FALSE(ParseDuration("5").ok());
+  EXPECT_FALSE(ParseDuration("5x").ok());
+  EXPECT_FALSE(ParseDuration("").ok());
+}
+
+TEST(Timestamp, DayPartition) { EXPECT_EQ(FormatDay(ParseRfc3339("2026-11-26T23:59:59.999Z").value()), "2026-11-26"); }
+
+}  // namespace
+}  // namespace sawlog

@@ -1,0 +1,160 @@
+// Runs the data-driven query tests in tests/data/query/*.test (format: tests/data/query/README.md).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/log.h"
+#include "core/timestamp.h"
+#include "parse/parse.h"
+#include "query/query.h"
+#include "testing/mem_env.h"
+
+namespace sawlog::query {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000 * kNanosPerSecond;
+
+struct Case {
+  std::string file;
+  size_t line = 0;
+  std::string query;
+  bool expect_error = false;
+  std::string expected;  // space-separated event ids, newest first; or the error's start
+};
+
+struct TestFile {
+  std::vector<Event> events;
+  std::vector<Case> cases;
+};
+
+TestFile Load(const std::filesystem::path& path) {
+  TestFile tf;
+  std::ifstream in(path);
+  std::string line;
+  size_t n = 0;
+  JsonParser parser;
+  Case pending;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    auto take = [&](std::string_view prefix) {
+      if (!line.starts_with(prefix)) return false;
+      line.erase(0, prefix.size());
+      return true;
+    };
+    if (take("event ")) {
+      std::vector<Field> fields;
+      Status st = parser.ParseObject(line, 0, &fields);
+      EXPECT_TRUE(st.ok()) << path << ":" << n << ": " << st.ToString();
+      Event e;
+      e.time = e.ingest_time = kNow - static_cast<int64_t>(1000 - tf.events.size()) * kNanosPerSecond;
+      for (auto& f : fields) {
+        if (f.name == "_msg") e.msg = f.value;
+        else if (f.name == "_time") e.time = ParseTimestamp(f.value).value();
+        else e.fields.push_back(f);
+      }
+      tf.events.push_back(std::move(e));
+    } else if (take("query ")) {
+      pending = Case{path.filename().string(), n, line};
+    } else if (take("expect-error ")) {
+      pending.expect_error = true;
+      pending.expected = line;
+      tf.cases.push_back(pending);
+    } else if (take("expect")) {
+      pending.expected = line.empty() ? "" : line.substr(1);
+      tf.cases.push_back(pending);
+    } else {
+      ADD_FAILURE() << path << ":" << n << ": unknown line '" << line << "'";
+    }
+  }
+  return tf;
+}
+
+class QueryFiles : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(QueryFiles, Run) {
+  SetLogEnabled(false);
+  TestFile tf = Load(GetParam());
+  ASSERT_FALSE(tf.cases.empty());
+  testing::MemEnv env;
+  StoreOptions o;
+  o.dir = "/q";
+  o.env = &env;
+  o.background_flush = false;
+  auto store = Store::Open(o);
+  ASSERT_TRUE(store.ok());
+  // Half the events in a part, half in the head: queries must see both alike.
+  std::vector<Event> first(tf.events.begin(), tf.events.begin() + tf.events.size() / 2);
+  std::vector<Event> second(tf.events.begin() + tf.events.size() / 2, tf.events.end());
+  ASSERT_TRUE((*store)->Append("default", first).ok());
+  ASSERT_TRUE((*store)->Flush().ok());
+  ASSERT_TRUE((*store)->Append("default", second).ok());
+  for (const auto& c : tf.cases) {
+    QueryRequest req;
+    req.text = c.query;
+    req.now_ns = kNow;
+    auto result = RunQuery(store->get(), req);
+    SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + ": " + c.query);
+    if (c.expect_error) {
+      ASSERT_FALSE(result.ok()) << "expected an error";
+      EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
+      EXPECT_TRUE(result.status().message().starts_with(c.expected)) << result.status().message();
+      continue;
+    }
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    std::string got;
+    for (const auto& e : *result) got += (got.empty() ? "" : " ") + *e.Find("id");
+    EXPECT_EQ(got, c.expected);
+  }
+}
+
+std::vector<std::string> TestFiles() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(SAWLOG_TEST_DATA "/query"))
+    if (entry.path().extension() == ".test") out.push_back(entry.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Data, QueryFiles, ::testing::ValuesIn(TestFiles()),
+                         [](const auto& info) { return std::filesystem::path(info.param).stem().string(); });
+
+TEST(QueryParser, ErrorsNameTheColumn) {
+  auto r = ParseQuery("status:200 AND (host:web1", kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "column 26: expected ')' to close '(' at column 16");
+}
+
+TEST(QueryParser, Precedence) {
+  EXPECT_EQ(ParseQuery("a b OR c", kNow).value()->ToString(), "((word(_msg:a) AND word(_msg:b)) OR word(_msg:c))");
+  EXPECT_EQ(ParseQuery("a AND NOT b", kNow).value()->ToString(), "(word(_msg:a) AND NOT word(_msg:b))");
+  EXPECT_EQ(ParseQuery("-a (b or c)", kNow).value()->ToString(), "(NOT word(_msg:a) AND (word(_msg:b) OR word(_msg:c)))");
+  EXPECT_EQ(ParseQuery("10.0.0.1", kNow).value()->ToString(), "phrase(_msg:10 0 0 1)");
+  EXPECT_EQ(ParseQuery("host:\"web 1\"", kNow).value()->ToString(), "phrase(host:web 1)");
+  EXPECT_EQ(ParseQuery("err*", kNow).value()->ToString(), "prefix(_msg:err)");
+  EXPECT_EQ(ParseQuery("", kNow).value()->ToString(), "*");
+}
+
+TEST(QueryLimits, RefusesBadLimitAndRange) {
+  testing::MemEnv env;
+  StoreOptions o;
+  o.dir = "/q";
+  o.env = &env;
+  o.background_flush = false;
+  auto store = Store::Open(o);
+  ASSERT_TRUE(store.ok());
+  QueryRequest req;
+  req.limit = 0;
+  EXPECT_EQ(RunQuery(store->get(), req).status().code(), Code::kInvalidArgument);
+  req.limit = kMaxQueryLimit + 1;
+  EXPECT_EQ(RunQuery(store->get(), req).status().code(), Code::kInvalidArgument);
+  req.limit = 10;
+  req.start = 10;
+  req.end = 10;
+  EXPECT_EQ(RunQuery(store->get(), req).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sawlog::query
