@@ -32,6 +32,9 @@ struct ImportOptions {
   int concurrency = 2;
 };
 
+// Push-back (429/503) is retried this many times, with growing pauses up to 5 s, before giving up.
+constexpr int kMaxRetries = 30;
+
 struct Batch {
   std::string file;
   size_t first_line = 1;
@@ -106,8 +109,13 @@ void SendBatches(const ImportOptions& opt, const std::string& target_base, Batch
     std::vector<std::pair<std::string, std::string>> headers = {
         {"Content-Type", b.text ? "text/plain" : "application/x-ndjson"}};
     if (!opt.tenant.empty()) headers.emplace_back("X-Sawlog-Tenant", opt.tenant);
-    Result<ClientResponse> res = client.ok() ? client.value()->Request("POST", target_base, headers, std::move(b.body))
-                                             : Result<ClientResponse>(client.status());
+    Result<ClientResponse> res = client.status();
+    // The server pushes back with 429/503 when its buffers are full: wait and send again.
+    for (int attempt = 0; client.ok(); ++attempt) {
+      res = client.value()->Request("POST", target_base, headers, b.body);
+      if (!res.ok() || (res->status != 429 && res->status != 503) || attempt == kMaxRetries) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 250 << std::min(attempt, 4))));
+    }
     if (res.ok() && (res->status == 200 || res->status == 400) && res->body.find("\"accepted\"") != std::string::npos) {
       // {"accepted":N,"rejected_count":M,"rejected":[{"line":L,"reason":"..."}]}
       JsonParser parser;

@@ -57,7 +57,7 @@ TestFile Load(const std::filesystem::path& path) {
       }
       tf.events.push_back(std::move(e));
     } else if (take("query ")) {
-      pending = Case{path.filename().string(), n, line};
+      pending = Case{path.filename().string(), n, line, false, ""};
     } else if (take("expect-error ")) {
       pending.expect_error = true;
       pending.expected = line;

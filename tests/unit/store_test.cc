@@ -152,7 +152,9 @@ TEST_F(StoreTest, ConcurrentWritersShareCommitsAndLoseNothing) {
       for (int b = 0; b < kBatches; ++b) {
         std::string id = std::to_string(t) + "-" + std::to_string(b);
         ASSERT_TRUE(store->Append("default", {MakeEvent(id, kBase + b)}).ok());
-        if (t == 0 && b % 10 == 0) ASSERT_TRUE(store->Flush().ok());
+        if (t == 0 && b % 10 == 0) {
+          ASSERT_TRUE(store->Flush().ok());
+        }
       }
     });
   for (auto& th : threads) th.join();
