@@ -69,6 +69,9 @@ struct LivePart {
   std::unique_ptr<PartReader> reader;
 };
 
+constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
+int64_t DayNumber(int64_t nanos) { return nanos >= 0 ? nanos / kNanosPerDay : (nanos + 1) / kNanosPerDay - 1; }
+
 void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
   for (const auto& e : events)
     if (e.time >= req.min_time && e.time < req.max_time) visitor->Visit(e);
@@ -108,6 +111,9 @@ class StoreImpl final : public Store {
                          });
     if (!wal.ok()) return wal.status();
     wal_ = std::move(wal).value();
+    if (head_->rows > 0)
+      LogInfo("replayed " + std::to_string(head_->rows) + " events from the WAL (records " +
+              std::to_string(manifest_.flushed_seq + 1) + " to " + std::to_string(head_->max_seq) + ")");
     unflushed_bytes_ = head_->bytes;
     if (opt_.background_flush) flusher_ = std::thread([this] { FlushLoop(); });
     return Status::Ok();
@@ -167,6 +173,9 @@ class StoreImpl final : public Store {
     }
     if (!writers_.empty()) writers_.front()->cv.notify_one();
     else commit_drained_.notify_all();
+    lock.unlock();
+    // A big head flushes early: it bounds memory and how much WAL a restart replays.
+    if (st.ok() && unflushed_bytes_ > opt_.flush_head_bytes) bg_cv_.notify_one();
     return st;
   }
 
@@ -275,16 +284,24 @@ class StoreImpl final : public Store {
   Status WriteParts(const MemTable& mem) {
     Manifest next = manifest_;
     std::vector<std::shared_ptr<LivePart>> added;
-    std::map<std::pair<std::string, std::string>, std::vector<const Event*>> groups;
-    for (const auto& [tenant, events] : mem.by_tenant)
-      for (const auto& e : events) groups[{tenant, FormatDay(e.time)}].push_back(&e);
+    // Grouped by tenant and UTC day number (formatting a date per event would cost more).
+    std::map<std::pair<std::string, int64_t>, std::vector<const Event*>> groups;
+    for (const auto& [tenant, events] : mem.by_tenant) {
+      auto* group = &groups[{tenant, DayNumber(events.empty() ? 0 : events[0].time)}];
+      int64_t day = DayNumber(events.empty() ? 0 : events[0].time);
+      for (const auto& e : events) {
+        int64_t d = DayNumber(e.time);
+        if (d != day) group = &groups[{tenant, day = d}];
+        group->push_back(&e);
+      }
+    }
     auto cleanup = [&] {
       for (const auto& p : added) (void)env_->RemoveFile(p->reader->path());
     };
     for (auto& [key, events] : groups) {
       PartMeta meta;
       meta.tenant = key.first;
-      meta.day = key.second;
+      meta.day = FormatDay(key.second * kNanosPerDay);
       meta.id = next.next_part_id++;
       const std::string path = JoinPath(opt_.dir, meta.RelativePath());
       Status st = MakePartDir(DirName(path));
