@@ -109,7 +109,7 @@ void SendBatches(const ImportOptions& opt, const std::string& target_base, Batch
     std::vector<std::pair<std::string, std::string>> headers = {
         {"Content-Type", b.text ? "text/plain" : "application/x-ndjson"}};
     if (!opt.tenant.empty()) headers.emplace_back("X-Sawlog-Tenant", opt.tenant);
-    Result<ClientResponse> res = client.status();
+    Result<ClientResponse> res = client.ok() ? Status::Unavailable("not sent") : client.status();
     // The server pushes back with 429/503 when its buffers are full: wait and send again.
     for (int attempt = 0; client.ok(); ++attempt) {
       res = client.value()->Request("POST", target_base, headers, b.body);

@@ -141,7 +141,7 @@ Result<int64_t> ParseEpoch(std::string_view s) {
   int64_t scale = unit / 10;
   for (char c : frac_part) {
     if (scale == 0) break;
-    nanos += (c - '0') * scale;
+    if (__builtin_add_overflow(nanos, (c - '0') * scale, &nanos)) return bad();
     scale /= 10;
   }
   return negative ? -nanos : nanos;
@@ -210,8 +210,8 @@ Result<int64_t> ParseDuration(std::string_view s) {
     else if (unit == "y") scale = 365 * 86400e9;
     else return bad("unknown unit '" + std::string(unit) + "' (use ns, us, ms, s, m, h, d, w, y)");
     double nanos = value * scale;
-    if (nanos > 9e18 || total + static_cast<int64_t>(nanos) < total) return bad("too large");
-    total += static_cast<int64_t>(std::llround(nanos));
+    if (nanos > 9e18 || __builtin_add_overflow(total, static_cast<int64_t>(std::llround(nanos)), &total))
+      return bad("too large");
   }
   return total;
 }

@@ -1,5 +1,6 @@
 // Lexer and recursive-descent parser for the query language.
 #include <algorithm>
+#include <limits>
 
 #include "core/timestamp.h"
 #include "core/tokenizer.h"
@@ -18,6 +19,12 @@ struct Lexeme {
   bool glued = false;   // starts right where the previous lexeme ended (no space between)
   char close = 0;       // kRange: ']' or ')'
 };
+
+// Nesting (parentheses, negations) deeper than this is refused: it bounds the recursion of the
+// parser and of every walk over the tree, and no query a person writes comes near it.
+constexpr size_t kMaxNesting = 100;
+// Longer query texts are refused before parsing.
+constexpr size_t kMaxQueryBytes = 64 * 1024;
 
 Status ErrorAt(size_t column, const std::string& what) {
   return Status::InvalidArgument("column " + std::to_string(column) + ": " + what);
@@ -179,6 +186,11 @@ class Parser {
 
   Result<std::unique_ptr<Node>> ParseUnary() {
     const Lexeme& l = Peek();
+    if (++depth_ > kMaxNesting) return ErrorAt(l.position, "nested more than " + std::to_string(kMaxNesting) + " levels deep");
+    struct Leave {
+      size_t& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     if (IsKeyword(l, "NOT") || (l.kind == Lex::kWord && (l.text == "-" || l.text == "!"))) {
       size_t p = Next().position;
       return Negate(p);
@@ -267,19 +279,24 @@ class Parser {
     auto end = ParseTimestamp(trim(std::string_view(l.text).substr(comma + 1)));
     if (!end.ok()) return ErrorAt(l.position + 1 + comma + 1, end.status().message());
     n->min_time = start.value();
-    n->max_time = l.close == ']' ? end.value() + 1 : end.value();
+    n->max_time = end.value();
+    if (l.close == ']' && n->max_time < std::numeric_limits<int64_t>::max()) ++n->max_time;
     if (n->max_time <= n->min_time) return ErrorAt(l.position, "the time range ends before it starts");
     return n;
   }
 
   std::vector<Lexeme> lx_;
   size_t pos_ = 0;
+  size_t depth_ = 0;
   int64_t now_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Node>> ParseQuery(std::string_view text, int64_t now_ns) {
+  if (text.size() > kMaxQueryBytes)
+    return Status::InvalidArgument("the query is " + std::to_string(text.size()) + " bytes long; the limit is " +
+                                   std::to_string(kMaxQueryBytes));
   ASSIGN_OR_RETURN(auto lexemes, Lexify(text));
   Parser parser(std::move(lexemes), now_ns);
   return parser.Parse();

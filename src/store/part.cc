@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/coding.h"
 #include "store/event_codec.h"
@@ -25,10 +26,18 @@ Status CompressBlock(const std::string& raw, std::string* out) {
 }  // namespace
 
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events) {
-  std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) {
-    if (a->stream != b->stream) return a->stream < b->stream;
-    return a->time < b->time;
-  });
+  // Streams are few and their names long and alike: group by hash, then sort each by time,
+  // rather than comparing stream names in every comparison of one big sort.
+  std::unordered_map<std::string_view, std::vector<const Event*>> by_stream;
+  for (const Event* e : events) by_stream[e->stream].push_back(e);
+  std::vector<std::string_view> streams;
+  for (auto& [stream, group] : by_stream) {
+    streams.push_back(stream);
+    std::stable_sort(group.begin(), group.end(), [](const Event* a, const Event* b) { return a->time < b->time; });
+  }
+  std::sort(streams.begin(), streams.end());
+  events.clear();
+  for (auto stream : streams) events.insert(events.end(), by_stream[stream].begin(), by_stream[stream].end());
   ASSIGN_OR_RETURN(auto file, env->NewWritableFile(path));
   std::vector<BlockInfo> blocks;
   PartSummary summary;

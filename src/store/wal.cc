@@ -47,12 +47,19 @@ bool ParseRecord(std::string_view data, size_t offset, RecordView* rec, std::str
   return true;
 }
 
-// The offset of the first valid record at or after `from`, or npos.
-size_t FindNextValidRecord(std::string_view data, size_t from) {
+// The offset of the first valid record at or after `from` whose sequence number can follow
+// after_seq, or npos. Sequence numbers go up by one a record and a record takes at least a
+// header, which bounds the candidates to check: bytes that merely look like a header (user
+// data can hold the magic) are passed over without checksumming their claimed length.
+size_t FindNextValidRecord(std::string_view data, size_t from, uint64_t after_seq) {
   RecordView rec;
   std::string why;
+  const uint64_t max_seq = after_seq + (data.size() - std::min(from, data.size())) / kWalHeaderSize + 1;
   for (size_t i = from; i + kWalHeaderSize <= data.size(); ++i) {
-    if (DecodeFixed32(data.data() + i) == kWalRecordMagic && ParseRecord(data, i, &rec, &why)) return i;
+    if (DecodeFixed32(data.data() + i) != kWalRecordMagic) continue;
+    uint64_t seq = DecodeFixed64(data.data() + i + 8);
+    if (seq <= after_seq || seq > max_seq) continue;
+    if (ParseRecord(data, i, &rec, &why)) return i;
   }
   return std::string_view::npos;
 }
@@ -94,7 +101,7 @@ Result<std::unique_ptr<Wal>> Wal::Open(Env* env, std::string dir, uint64_t after
       RecordView rec;
       std::string why;
       if (!ParseRecord(data, offset, &rec, &why)) {
-        size_t next = FindNextValidRecord(data, offset + 1);
+        size_t next = FindNextValidRecord(data, offset + 1, segment_last_seq);
         // A torn tail: the end of the last segment, or of an earlier one whose successor goes
         // on with the very next sequence number (a failed write that was cut back, and then
         // retried in a new segment). Either way nothing acknowledged is in it.
@@ -144,15 +151,17 @@ Status Wal::Verify(Env* env, const std::string& dir, std::string* report) {
     const std::string path = JoinPath(dir, name);
     ASSIGN_OR_RETURN(std::string data, env->ReadFile(path));
     size_t offset = 0;
+    uint64_t last_seq = first - 1;
     while (offset < data.size()) {
       RecordView rec;
       std::string why;
       if (ParseRecord(data, offset, &rec, &why)) {
         offset += rec.size;
+        last_seq = rec.seq;
         continue;
       }
       ++damaged;
-      size_t next = FindNextValidRecord(data, offset + 1);
+      size_t next = FindNextValidRecord(data, offset + 1, last_seq);
       *report += "wal " + path + " offset " + std::to_string(offset) + ": " + why +
                  (next == std::string_view::npos ? " (torn tail: cut off at the next start)\n" : "\n");
       if (next == std::string_view::npos) break;

@@ -72,6 +72,14 @@ TestFile Load(const std::filesystem::path& path) {
   return tf;
 }
 
+Result<std::unique_ptr<Store>> OpenTestStore(Env* env) {
+  StoreOptions o;
+  o.dir = "/q";
+  o.env = env;
+  o.background_flush = false;
+  return Store::Open(o);
+}
+
 class QueryFiles : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(QueryFiles, Run) {
@@ -79,11 +87,7 @@ TEST_P(QueryFiles, Run) {
   TestFile tf = Load(GetParam());
   ASSERT_FALSE(tf.cases.empty());
   testing::MemEnv env;
-  StoreOptions o;
-  o.dir = "/q";
-  o.env = &env;
-  o.background_flush = false;
-  auto store = Store::Open(o);
+  auto store = OpenTestStore(&env);
   ASSERT_TRUE(store.ok());
   // Half the events in a part, half in the head: queries must see both alike.
   std::vector<Event> first(tf.events.begin(), tf.events.begin() + tf.events.size() / 2);
@@ -139,11 +143,7 @@ TEST(QueryParser, Precedence) {
 
 TEST(QueryLimits, RefusesBadLimitAndRange) {
   testing::MemEnv env;
-  StoreOptions o;
-  o.dir = "/q";
-  o.env = &env;
-  o.background_flush = false;
-  auto store = Store::Open(o);
+  auto store = OpenTestStore(&env);
   ASSERT_TRUE(store.ok());
   QueryRequest req;
   req.limit = 0;
