@@ -48,6 +48,13 @@ uint64_t DecodeFixed64(const char* p) {
   return v;
 }
 
+bool Decoder::GetByte(uint64_t* v) {
+  if (in_.empty()) return false;
+  *v = static_cast<unsigned char>(in_[0]);
+  in_.remove_prefix(1);
+  return true;
+}
+
 bool Decoder::GetFixed32(uint32_t* v) {
   if (in_.size() < 4) return in_ = {}, false;
   *v = DecodeFixed32(in_.data());

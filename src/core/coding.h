@@ -21,6 +21,7 @@ uint64_t DecodeFixed64(const char* p);
 class Decoder {
  public:
   explicit Decoder(std::string_view in) : in_(in) {}
+  bool GetByte(uint64_t* v);
   bool GetFixed32(uint32_t* v);
   bool GetFixed64(uint64_t* v);
   bool GetVarint64(uint64_t* v);

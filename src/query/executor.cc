@@ -18,6 +18,43 @@ void NarrowTimeRange(const Node& n, int64_t* min_time, int64_t* max_time) {
   }
 }
 
+// Rules out stored blocks whose bloom filters lack a token that every match needs.
+class TokenBlockFilter final : public BlockFilter {
+ public:
+  explicit TokenBlockFilter(const Node* root) : root_(root) {}
+  bool MayMatch(BlockProbe& probe) const override { return May(*root_, probe); }
+
+ private:
+  static bool AllTokens(const Node& n, size_t count, BlockProbe& probe) {
+    for (size_t i = 0; i < count; ++i)
+      if (!probe.MayContainToken(n.field, n.tokens[i])) return false;
+    return true;
+  }
+  static bool May(const Node& n, BlockProbe& probe) {
+    switch (n.kind) {
+      case NodeKind::kAll:
+      case NodeKind::kTime:
+      case NodeKind::kNot:
+        return true;
+      case NodeKind::kAnd:
+        return std::all_of(n.children.begin(), n.children.end(), [&](const auto& c) { return May(*c, probe); });
+      case NodeKind::kOr:
+        return std::any_of(n.children.begin(), n.children.end(), [&](const auto& c) { return May(*c, probe); });
+      case NodeKind::kWord:
+        return AllTokens(n, n.tokens.size(), probe);
+      case NodeKind::kPhrase:
+        if (n.tokens.empty()) return n.text.empty() || probe.HasField(n.field);
+        return AllTokens(n, n.tokens.size(), probe);
+      case NodeKind::kPrefix:
+        if (n.tokens.empty()) return probe.HasField(n.field);
+        // The last token is a prefix: only the ones before it must be whole tokens.
+        return AllTokens(n, n.tokens.size() - 1, probe) && probe.HasField(n.field);
+    }
+    return true;
+  }
+  const Node* root_;
+};
+
 struct NewerFirst {
   bool operator()(const Event& a, const Event& b) const {
     if (a.time != b.time) return a.time > b.time;
@@ -75,6 +112,9 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   NarrowTimeRange(*root, &scan.min_time, &scan.max_time);
   QueryStats local;
   if (stats == nullptr) stats = &local;
+  TokenBlockFilter filter(root.get());
+  scan.filter = &filter;
+  scan.stats = &stats->scan;
   Matcher matcher(root.get());
   TopNewest top(matcher, request.limit, stats);
   if (scan.min_time < scan.max_time) RETURN_IF_ERROR(store->Scan(scan, &top));

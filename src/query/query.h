@@ -48,6 +48,7 @@ inline constexpr size_t kMaxQueryLimit = 1'000'000;
 struct QueryStats {
   uint64_t rows_scanned = 0;
   uint64_t rows_matched = 0;
+  ScanStats scan;
 };
 
 // Runs a query; returns the newest `limit` matching events, newest first.

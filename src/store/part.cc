@@ -3,10 +3,14 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "core/coding.h"
-#include "store/event_codec.h"
+#include "core/tokenizer.h"
+#include "store/bloom_filter.h"
+#include "store/column.h"
 #include "store/part_format.h"
 
 namespace sawlog {
@@ -15,15 +19,203 @@ using namespace part;
 
 namespace {
 
-Status CompressBlock(const std::string& raw, std::string* out) {
-  out->resize(ZSTD_compressBound(raw.size()));
-  size_t n = ZSTD_compress(out->data(), out->size(), raw.data(), raw.size(), kBlockZstdLevel);
-  if (ZSTD_isError(n)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
-  out->resize(n);
+// Uncompressed column chunks above this are refused as damage (a block is at most a few MiB).
+constexpr uint64_t kMaxColumnRawBytes = 256u << 20;
+
+// zstd contexts are large; one per thread, reused, instead of one per call.
+ZSTD_CCtx* CompressionContext() {
+  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  return ctx.get();
+}
+ZSTD_DCtx* DecompressionContext() {
+  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  return ctx.get();
+}
+
+void AppendChunk(std::string* block, std::string raw, ColumnInfo* col) {
+  col->offset = block->size();
+  col->raw_size = raw.size();
+  const size_t start = block->size();
+  block->resize(start + ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compressCCtx(CompressionContext(), block->data() + start, block->size() - start, raw.data(),
+                               raw.size(), kColumnZstdLevel);
+  if (!ZSTD_isError(n) && n < raw.size()) {
+    block->resize(start + n);
+    col->codec = kCodecZstd;
+  } else {
+    block->resize(start);
+    col->codec = kCodecNone;
+    block->append(raw);
+  }
+  col->size = block->size() - col->offset;
+  col->checksum = Checksum(std::string_view(*block).substr(col->offset, col->size));
+}
+
+void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
+  std::vector<uint64_t> hashes;
+  std::string folded;
+  for (const auto& v : values) {
+    if (!v) continue;
+    ForEachToken(*v, [&](std::string_view t) {
+      folded.assign(t);
+      for (char& c : folded) c = FoldCase(c);
+      hashes.push_back(TokenHash(folded));
+    });
+  }
+  std::string bloom = BuildBloomFilter(hashes);
+  col->bloom_offset = block->size();
+  col->bloom_size = bloom.size();
+  col->bloom_checksum = Checksum(bloom);
+  block->append(bloom);
+}
+
+std::string IntText(int64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+const ColumnInfo* BlockInfo::Column(std::string_view name) const {
+  for (const auto& c : columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::string& path) {
+  std::unique_ptr<PartWriter> w(new PartWriter);
+  ASSIGN_OR_RETURN(w->file_, env->NewWritableFile(path));
+  return w;
+}
+
+PartWriter::~PartWriter() = default;
+
+Status PartWriter::Add(const Event& e) {
+  if (!rows_.empty() && (e.stream != rows_.front().stream || rows_.size() >= kMaxBlockRows ||
+                         rows_bytes_ >= kMaxBlockBytes))
+    RETURN_IF_ERROR(FlushBlock());
+  rows_bytes_ += e.ApproximateBytes();
+  rows_.push_back(e);
   return Status::Ok();
 }
 
-}  // namespace
+Status PartWriter::FlushBlock() {
+  if (rows_.empty()) return Status::Ok();
+  BlockInfo b;
+  b.stream = rows_.front().stream;
+  b.min_time = rows_.front().time;
+  b.max_time = rows_.back().time;
+  b.rows = rows_.size();
+  const size_t n = rows_.size();
+
+  // Columns in order of first appearance; a name repeated within one event gets further columns.
+  std::vector<std::string> names;
+  std::unordered_map<std::string, size_t> index;  // name + '\0' + occurrence -> column
+  std::vector<std::vector<std::optional<std::string_view>>> columns;
+  std::unordered_map<std::string_view, int> seen;
+  std::vector<size_t> layout;  // column of each field of the previous row
+  for (size_t r = 0; r < n; ++r) {
+    const auto& fields = rows_[r].fields;
+    // Rows of one stream mostly have the same fields in the same order: reuse the last layout.
+    bool same = r > 0 && fields.size() == layout.size();
+    for (size_t k = 0; same && k < fields.size(); ++k) same = fields[k].name == rows_[r - 1].fields[k].name;
+    if (!same) {
+      seen.clear();
+      layout.clear();
+      for (const auto& f : fields) {
+        int occurrence = seen[f.name]++;
+        std::string key = f.name;
+        if (occurrence > 0) key += '\0' + std::to_string(occurrence);
+        auto [it, added] = index.emplace(key, columns.size());
+        if (added) {
+          names.push_back(f.name);
+          columns.emplace_back(n);
+        }
+        layout.push_back(it->second);
+      }
+    }
+    for (size_t k = 0; k < fields.size(); ++k) columns[layout[k]][r] = fields[k].value;
+  }
+
+  std::string block;
+  std::vector<std::string> ints;
+  ints.reserve(2 * n);
+  std::vector<std::optional<std::string_view>> time(n), ingest(n), msg(n);
+  for (size_t r = 0; r < n; ++r) {
+    ints.push_back(IntText(rows_[r].time));
+    time[r] = ints.back();
+  }
+  for (size_t r = 0; r < n; ++r) {
+    ints.push_back(IntText(rows_[r].ingest_time));
+    ingest[r] = ints.back();
+    msg[r] = rows_[r].msg;
+  }
+  auto add = [&](const std::string& name, const std::vector<std::optional<std::string_view>>& values) {
+    ColumnInfo col;
+    col.name = name;
+    ColumnEncoding enc;
+    AppendChunk(&block, EncodeColumn(values, &enc), &col);
+    b.columns.push_back(std::move(col));
+  };
+  add(kTimeColumn, time);
+  add(kIngestTimeColumn, ingest);
+  add(kMsgColumn, msg);
+  for (size_t c = 0; c < columns.size(); ++c) add(names[c], columns[c]);
+  // Bloom filters after all data chunks, so a block's data reads in one piece.
+  AppendBloom(&block, msg, &b.columns[2]);
+  for (size_t c = 0; c < columns.size(); ++c) AppendBloom(&block, columns[c], &b.columns[3 + c]);
+
+  b.offset = file_->Size();
+  b.size = block.size();
+  RETURN_IF_ERROR(file_->Append(block));
+  if (summary_.rows == 0) {
+    summary_.min_time = b.min_time;
+    summary_.max_time = b.max_time;
+  }
+  summary_.min_time = std::min(summary_.min_time, b.min_time);
+  summary_.max_time = std::max(summary_.max_time, b.max_time);
+  summary_.rows += b.rows;
+  blocks_.push_back(std::move(b));
+  rows_.clear();
+  rows_bytes_ = 0;
+  return Status::Ok();
+}
+
+Result<PartSummary> PartWriter::Finish() {
+  RETURN_IF_ERROR(FlushBlock());
+  std::string index;
+  PutVarint64(&index, blocks_.size());
+  for (const auto& b : blocks_) {
+    PutLengthPrefixed(&index, b.stream);
+    PutVarsint64(&index, b.min_time);
+    PutVarsint64(&index, b.max_time);
+    PutVarint64(&index, b.rows);
+    PutVarint64(&index, b.offset);
+    PutVarint64(&index, b.size);
+    PutVarint64(&index, b.columns.size());
+    for (const auto& c : b.columns) {
+      PutLengthPrefixed(&index, c.name);
+      index.push_back(static_cast<char>(c.codec));
+      PutVarint64(&index, c.offset);
+      PutVarint64(&index, c.size);
+      PutVarint64(&index, c.raw_size);
+      PutFixed64(&index, c.checksum);
+      PutVarint64(&index, c.bloom_offset);
+      PutVarint64(&index, c.bloom_size);
+      PutFixed64(&index, c.bloom_checksum);
+    }
+  }
+  std::string footer;
+  PutFixed64(&footer, file_->Size());
+  PutFixed64(&footer, index.size());
+  PutFixed64(&footer, Checksum(index));
+  PutFixed32(&footer, kPartVersion);
+  PutFixed32(&footer, 0);
+  PutFixed64(&footer, kPartMagic);
+  RETURN_IF_ERROR(file_->Append(index));
+  RETURN_IF_ERROR(file_->Append(footer));
+  RETURN_IF_ERROR(file_->Sync());
+  summary_.bytes = file_->Size();
+  RETURN_IF_ERROR(file_->Close());
+  return summary_;
+}
 
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events) {
   // Streams are few and their names long and alike: group by hash, then sort each by time,
@@ -36,63 +228,14 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
     std::stable_sort(group.begin(), group.end(), [](const Event* a, const Event* b) { return a->time < b->time; });
   }
   std::sort(streams.begin(), streams.end());
-  events.clear();
-  for (auto stream : streams) events.insert(events.end(), by_stream[stream].begin(), by_stream[stream].end());
-  ASSIGN_OR_RETURN(auto file, env->NewWritableFile(path));
-  std::vector<BlockInfo> blocks;
-  PartSummary summary;
-  summary.min_time = events.empty() ? 0 : events.front()->time;
-  summary.max_time = summary.min_time;
-  std::string raw, compressed;
-  size_t i = 0;
-  while (i < events.size()) {
-    BlockInfo b;
-    b.stream = events[i]->stream;
-    b.min_time = events[i]->time;
-    raw.clear();
-    size_t j = i;
-    while (j < events.size() && events[j]->stream == b.stream && j - i < kMaxBlockRows &&
-           raw.size() < kMaxBlockBytes) {
-      EncodeEvent(&raw, *events[j], /*with_stream=*/false);
-      b.max_time = events[j]->time;
-      ++j;
-    }
-    RETURN_IF_ERROR(CompressBlock(raw, &compressed));
-    b.rows = j - i;
-    b.offset = file->Size();
-    b.size = compressed.size();
-    b.checksum = Checksum(compressed);
-    RETURN_IF_ERROR(file->Append(compressed));
-    summary.min_time = std::min(summary.min_time, b.min_time);
-    summary.max_time = std::max(summary.max_time, b.max_time);
-    summary.rows += b.rows;
-    blocks.push_back(std::move(b));
-    i = j;
-  }
-  std::string index;
-  PutVarint64(&index, blocks.size());
-  for (const auto& b : blocks) {
-    PutLengthPrefixed(&index, b.stream);
-    PutVarsint64(&index, b.min_time);
-    PutVarsint64(&index, b.max_time);
-    PutVarint64(&index, b.rows);
-    PutVarint64(&index, b.offset);
-    PutVarint64(&index, b.size);
-    PutFixed64(&index, b.checksum);
-  }
-  std::string footer;
-  PutFixed64(&footer, file->Size());
-  PutFixed64(&footer, index.size());
-  PutFixed64(&footer, Checksum(index));
-  PutFixed32(&footer, kPartVersion);
-  PutFixed32(&footer, 0);
-  PutFixed64(&footer, kPartMagic);
-  RETURN_IF_ERROR(file->Append(index));
-  RETURN_IF_ERROR(file->Append(footer));
-  RETURN_IF_ERROR(file->Sync());
-  summary.bytes = file->Size();
-  RETURN_IF_ERROR(file->Close());
-  return summary;
+  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path));
+  for (auto stream : streams)
+    for (const Event* e : by_stream[stream]) RETURN_IF_ERROR(writer->Add(*e));
+  return writer->Finish();
+}
+
+Status PartReader::Corrupt(uint64_t offset, const std::string& why) const {
+  return Status::Corruption("part " + path_ + " offset " + std::to_string(offset) + ": " + why);
 }
 
 Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string& path) {
@@ -100,67 +243,107 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   reader->path_ = path;
   ASSIGN_OR_RETURN(reader->file_, env->NewRandomAccessFile(path));
   const uint64_t size = reader->file_->Size();
-  auto corrupt = [&](uint64_t offset, const std::string& why) {
-    return Status::Corruption("part " + path + " offset " + std::to_string(offset) + ": " + why);
-  };
-  if (size < kPartFooterSize) return corrupt(0, "file too short for a part footer");
+  if (size < kPartFooterSize) return reader->Corrupt(0, "file too short for a part footer");
   std::string footer;
   RETURN_IF_ERROR(reader->file_->Read(size - kPartFooterSize, kPartFooterSize, &footer));
   if (footer.size() != kPartFooterSize || DecodeFixed64(footer.data() + 32) != kPartMagic)
-    return corrupt(size - kPartFooterSize, "bad footer magic");
+    return reader->Corrupt(size - kPartFooterSize, "bad footer magic");
   uint32_t version = DecodeFixed32(footer.data() + 24);
   if (version != kPartVersion)
-    return corrupt(size - 16, "unsupported part format version " + std::to_string(version));
+    return reader->Corrupt(size - 16, "unsupported part format version " + std::to_string(version));
   uint64_t index_offset = DecodeFixed64(footer.data());
   uint64_t index_size = DecodeFixed64(footer.data() + 8);
   if (index_offset > size - kPartFooterSize || index_size != size - kPartFooterSize - index_offset)
-    return corrupt(size - kPartFooterSize, "index location out of range");
+    return reader->Corrupt(size - kPartFooterSize, "index location out of range");
   std::string index;
   RETURN_IF_ERROR(reader->file_->Read(index_offset, index_size, &index));
   if (index.size() != index_size || Checksum(index) != DecodeFixed64(footer.data() + 16))
-    return corrupt(index_offset, "index checksum mismatch");
+    return reader->Corrupt(index_offset, "index checksum mismatch");
   Decoder in(index);
   uint64_t count;
-  if (!in.GetVarint64(&count) || count > index_size) return corrupt(index_offset, "bad block count");
+  if (!in.GetVarint64(&count) || count > index_size) return reader->Corrupt(index_offset, "bad block count");
   reader->blocks_.resize(count);
   for (auto& b : reader->blocks_) {
-    if (!in.GetLengthPrefixed(&b.stream) || !in.GetVarsint64(&b.min_time) ||
-        !in.GetVarsint64(&b.max_time) || !in.GetVarint64(&b.rows) || !in.GetVarint64(&b.offset) ||
-        !in.GetVarint64(&b.size) || !in.GetFixed64(&b.checksum))
-      return corrupt(index_offset, "truncated block index");
+    uint64_t ncols;
+    if (!in.GetLengthPrefixed(&b.stream) || !in.GetVarsint64(&b.min_time) || !in.GetVarsint64(&b.max_time) ||
+        !in.GetVarint64(&b.rows) || !in.GetVarint64(&b.offset) || !in.GetVarint64(&b.size) ||
+        !in.GetVarint64(&ncols) || ncols > index_size)
+      return reader->Corrupt(index_offset, "truncated block index");
     if (b.offset > index_offset || b.size > index_offset - b.offset)
-      return corrupt(index_offset, "block location out of range");
-    if (b.rows == 0 || b.rows > kMaxBlockRows) return corrupt(index_offset, "bad block row count");
+      return reader->Corrupt(index_offset, "block location out of range");
+    if (b.rows == 0 || b.rows > kMaxBlockRows) return reader->Corrupt(index_offset, "bad block row count");
+    b.columns.resize(ncols);
+    for (auto& c : b.columns) {
+      uint64_t codec_byte = 0;
+      if (!in.GetLengthPrefixed(&c.name) || !in.GetByte(&codec_byte) || !in.GetVarint64(&c.offset) ||
+          !in.GetVarint64(&c.size) || !in.GetVarint64(&c.raw_size) || !in.GetFixed64(&c.checksum) ||
+          !in.GetVarint64(&c.bloom_offset) || !in.GetVarint64(&c.bloom_size) || !in.GetFixed64(&c.bloom_checksum))
+        return reader->Corrupt(index_offset, "truncated column index");
+      c.codec = static_cast<uint8_t>(codec_byte);
+      if (c.offset > b.size || c.size > b.size - c.offset || c.bloom_offset > b.size ||
+          c.bloom_size > b.size - c.bloom_offset || c.raw_size > kMaxColumnRawBytes ||
+          (c.codec != kCodecNone && c.codec != kCodecZstd))
+        return reader->Corrupt(index_offset, "column location out of range");
+    }
+    if (b.columns.size() < 3 || b.columns[0].name != kTimeColumn || b.columns[1].name != kIngestTimeColumn ||
+        b.columns[2].name != kMsgColumn)
+      return reader->Corrupt(index_offset, "block lacks its built-in columns");
   }
   return reader;
 }
 
 Status PartReader::ReadBlock(size_t i, std::vector<Event>* out) const {
   const BlockInfo& b = blocks_[i];
-  auto corrupt = [&](const std::string& why) {
-    return Status::Corruption("part " + path_ + " offset " + std::to_string(b.offset) + ": block " +
-                              std::to_string(i) + ": " + why);
-  };
-  std::string compressed;
-  RETURN_IF_ERROR(file_->Read(b.offset, b.size, &compressed));
-  if (compressed.size() != b.size || Checksum(compressed) != b.checksum) return corrupt("checksum mismatch");
-  unsigned long long raw_size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN ||
-      raw_size > 64 * kMaxBlockBytes)
-    return corrupt("bad zstd frame");
-  std::string raw(raw_size, '\0');
-  size_t n = ZSTD_decompress(raw.data(), raw.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != raw_size) return corrupt("zstd cannot decompress the block");
-  Decoder in(raw);
-  size_t first = out->size();
+  std::string data;
+  RETURN_IF_ERROR(file_->Read(b.offset, b.size, &data));
+  if (data.size() != b.size) return Corrupt(b.offset, "block runs past the end of the file");
+  std::vector<std::string> storage;
+  std::vector<std::vector<std::optional<std::string_view>>> values(b.columns.size());
+  std::vector<std::string> raws(b.columns.size());
+  for (size_t c = 0; c < b.columns.size(); ++c) {
+    const ColumnInfo& col = b.columns[c];
+    std::string_view chunk = std::string_view(data).substr(col.offset, col.size);
+    auto where = [&] { return "block " + std::to_string(i) + " column '" + col.name + "': "; };
+    if (Checksum(chunk) != col.checksum) return Corrupt(b.offset + col.offset, where() + "checksum mismatch");
+    std::string_view raw = chunk;
+    if (col.codec == kCodecZstd) {
+      raws[c].resize(col.raw_size);
+      size_t n = ZSTD_decompressDCtx(DecompressionContext(), raws[c].data(), raws[c].size(), chunk.data(), chunk.size());
+      if (ZSTD_isError(n) || n != col.raw_size) return Corrupt(b.offset + col.offset, where() + "zstd cannot decompress");
+      raw = raws[c];
+    }
+    Status st = DecodeColumn(raw, b.rows, &values[c], &storage);
+    if (!st.ok()) return Corrupt(b.offset + col.offset, where() + st.message());
+    if (c < 3) {
+      for (size_t r = 0; r < b.rows; ++r)
+        if (!values[c][r]) return Corrupt(b.offset + col.offset, where() + "a row lacks a built-in column");
+    }
+  }
+  const size_t first = out->size();
   out->resize(first + b.rows);
   for (size_t r = 0; r < b.rows; ++r) {
     Event& e = (*out)[first + r];
-    if (!DecodeEvent(&in, &e, /*with_stream=*/false)) return corrupt("row " + std::to_string(r) + " is malformed");
+    int64_t t, it;
+    if (!IsCanonicalInt(*values[0][r], &t) || !IsCanonicalInt(*values[1][r], &it))
+      return Corrupt(b.offset, "block " + std::to_string(i) + ": bad time value");
+    e.time = t;
+    e.ingest_time = it;
     e.stream = b.stream;
+    e.msg.assign(*values[2][r]);
+    for (size_t c = 3; c < b.columns.size(); ++c)
+      if (values[c][r]) e.fields.push_back({b.columns[c].name, std::string(*values[c][r])});
   }
-  if (!in.empty()) return corrupt("bytes left after the last row");
   return Status::Ok();
+}
+
+Result<bool> PartReader::MayContainToken(size_t i, const ColumnInfo& col, uint64_t token_hash) const {
+  if (col.bloom_size == 0) return true;
+  std::string bloom;
+  RETURN_IF_ERROR(file_->Read(blocks_[i].offset + col.bloom_offset, col.bloom_size, &bloom));
+  if (bloom.size() != col.bloom_size || Checksum(bloom) != col.bloom_checksum)
+    return Corrupt(blocks_[i].offset + col.bloom_offset,
+                   "block " + std::to_string(i) + " column '" + col.name + "': bloom filter checksum mismatch");
+  return BloomMayContain(bloom, token_hash);
 }
 
 Status PartReader::Check() const {
@@ -168,6 +351,7 @@ Status PartReader::Check() const {
   for (size_t i = 0; i < blocks_.size(); ++i) {
     events.clear();
     RETURN_IF_ERROR(ReadBlock(i, &events));
+    for (const auto& c : blocks_[i].columns) RETURN_IF_ERROR(MayContainToken(i, c, 0).status());
   }
   return Status::Ok();
 }

@@ -1,9 +1,11 @@
-// Part: one immutable file of events of one tenant and one day, in blocks per stream.
+// Part: one immutable file of events of one tenant and one day, in columnar blocks per stream.
+// Format: docs/formats/part.md, constants in part_format.h.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/env.h"
@@ -12,6 +14,18 @@
 
 namespace sawlog {
 
+struct ColumnInfo {
+  std::string name;  // "_time", "_ingest_time", "_msg", or a field's name
+  uint8_t codec = 0;
+  uint64_t offset = 0;  // from the start of the block
+  uint64_t size = 0;
+  uint64_t raw_size = 0;
+  uint64_t checksum = 0;
+  uint64_t bloom_offset = 0;  // from the start of the block; size 0: no filter
+  uint64_t bloom_size = 0;
+  uint64_t bloom_checksum = 0;
+};
+
 struct BlockInfo {
   std::string stream;
   int64_t min_time = 0;
@@ -19,7 +33,9 @@ struct BlockInfo {
   uint64_t rows = 0;
   uint64_t offset = 0;
   uint64_t size = 0;
-  uint64_t checksum = 0;
+  std::vector<ColumnInfo> columns;
+
+  const ColumnInfo* Column(std::string_view name) const;
 };
 
 struct PartSummary {
@@ -29,8 +45,29 @@ struct PartSummary {
   uint64_t bytes = 0;
 };
 
+// Writes a part file, streaming: events arrive in (stream, time) order and go out block by block,
+// so memory stays at one block whatever the part's size.
+class PartWriter {
+ public:
+  static Result<std::unique_ptr<PartWriter>> Create(Env* env, const std::string& path);
+  ~PartWriter();
+  // Precondition: (stream, time) not less than the previous event's.
+  Status Add(const Event& event);
+  // Writes the index and footer, syncs and closes. The caller renames the file into place.
+  Result<PartSummary> Finish();
+
+ private:
+  PartWriter() = default;
+  Status FlushBlock();
+
+  std::unique_ptr<WritableFile> file_;
+  std::vector<Event> rows_;
+  size_t rows_bytes_ = 0;
+  std::vector<BlockInfo> blocks_;
+  PartSummary summary_;
+};
+
 // Writes events (any order) as a part file at path: written, synced and closed on return.
-// The caller renames it into place.
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events);
 
 // A part file opened for reading. Thread-safe: blocks may be read concurrently.
@@ -42,10 +79,16 @@ class PartReader {
   const std::string& path() const { return path_; }
   // Decodes the events of block i, appending them to *out.
   Status ReadBlock(size_t i, std::vector<Event>* out) const;
+  // False only when the column of block i certainly lacks the token (its bloom filter says so);
+  // the token hash is TokenHash() of the case-folded token.
+  Result<bool> MayContainToken(size_t i, const ColumnInfo& column, uint64_t token_hash) const;
   // Verifies every checksum and decodes every block.
   Status Check() const;
+  uint64_t size() const { return file_->Size(); }
 
  private:
+  Status Corrupt(uint64_t offset, const std::string& why) const;
+
   std::string path_;
   std::unique_ptr<RandomAccessFile> file_;
   std::vector<BlockInfo> blocks_;

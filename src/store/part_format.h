@@ -1,10 +1,10 @@
-// The part file's on-disk format; the prose spec is docs/formats/part.md.
+// The part file's on-disk format; the prose spec (with the index layout) is docs/formats/part.md.
 //
 //   block*  index  footer
-// block:  zstd frame of rows; a row is an event in the form of event_codec.h, without its stream
-//         (every row of a block belongs to the block's stream), rows sorted by time.
-// index:  varint block count, then per block: stream (length-prefixed), min_time and max_time
-//         (zig-zag varints), rows, offset, size (varints), checksum of the block's bytes (u64).
+// block:  the block's column chunks (column.h encodings, each zstd-compressed when that saves
+//         space), then the bloom filters of its text columns; rows of one stream, sorted by time.
+// index:  per block its stream, time range, rows and location, and per column its name, codec,
+//         location, checksum and bloom filter location and checksum.
 // footer: index offset u64, index size u64, index checksum u64, format version u32,
 //         reserved u32, magic u64 — kPartFooterSize bytes at the end of the file.
 // All integers little-endian. DO NOT CHANGE these values: they are on disk.
@@ -16,14 +16,21 @@
 namespace sawlog::part {
 
 inline constexpr uint64_t kPartMagic = 0x3154524150574153ull;  // "SAWPART1"
-inline constexpr uint32_t kPartVersion = 1;
+inline constexpr uint32_t kPartVersion = 2;
 inline constexpr size_t kPartFooterSize = 40;
 inline constexpr const char* kPartSuffix = ".part";
 // Rows per block: enough for zstd to find repetition, small enough that a query touching one
 // event decompresses little.
-inline constexpr size_t kMaxBlockRows = 8192;
-inline constexpr size_t kMaxBlockBytes = 1 << 20;
-// zstd level for blocks: level 3 is zstd's default balance; the storage issue tunes it.
-inline constexpr int kBlockZstdLevel = 3;
+inline constexpr size_t kMaxBlockRows = 16384;
+inline constexpr size_t kMaxBlockBytes = 4 << 20;
+// zstd level of column chunks (see docs/benchmarks.md for the measurement behind it).
+inline constexpr int kColumnZstdLevel = 3;
+// DO NOT CHANGE: column chunk codecs.
+inline constexpr uint8_t kCodecNone = 0;
+inline constexpr uint8_t kCodecZstd = 1;
+// The built-in columns of every block.
+inline constexpr const char* kTimeColumn = "_time";
+inline constexpr const char* kIngestTimeColumn = "_ingest_time";
+inline constexpr const char* kMsgColumn = "_msg";
 
 }  // namespace sawlog::part

@@ -13,6 +13,8 @@
 #include "core/coding.h"
 #include "core/log.h"
 #include "core/timestamp.h"
+#include "core/tokenizer.h"
+#include "store/bloom_filter.h"
 #include "store/event_codec.h"
 #include "store/manifest.h"
 #include "store/part.h"
@@ -71,6 +73,32 @@ struct LivePart {
 
 constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
 int64_t DayNumber(int64_t nanos) { return nanos >= 0 ? nanos / kNanosPerDay : (nanos + 1) / kNanosPerDay - 1; }
+
+// Answers a BlockFilter's questions from a part's index and bloom filters.
+class PartBlockProbe final : public BlockProbe {
+ public:
+  PartBlockProbe(const PartReader& reader, size_t block) : reader_(reader), block_(block) {}
+  bool HasField(std::string_view field) override {
+    return field == "_stream" || field == "_msg" || reader_.blocks()[block_].Column(field) != nullptr;
+  }
+  bool MayContainToken(std::string_view field, std::string_view token) override {
+    const BlockInfo& b = reader_.blocks()[block_];
+    if (field == "_stream") {
+      bool found = false;
+      ForEachToken(b.stream, [&](std::string_view t) { found = found || TokenEquals(t, token); });
+      return found;
+    }
+    const ColumnInfo* col = b.Column(field);
+    if (col == nullptr) return false;
+    // A damaged filter cannot rule the block out; reading the block then reports the damage.
+    auto may = reader_.MayContainToken(block_, *col, TokenHash(token));
+    return !may.ok() || may.value();
+  }
+
+ private:
+  const PartReader& reader_;
+  size_t block_;
+};
 
 void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
   for (const auto& e : events)
@@ -197,6 +225,8 @@ class StoreImpl final : public Store {
     std::sort(parts.begin(), parts.end(),
               [](const auto& a, const auto& b) { return a->meta.max_time > b->meta.max_time; });
     std::vector<Event> events;
+    ScanStats local;
+    ScanStats* stats = req.stats ? req.stats : &local;
     for (const auto& p : parts) {
       if (!visitor->WantRange(p->meta.min_time, p->meta.max_time)) continue;
       const auto& blocks = p->reader->blocks();
@@ -204,6 +234,16 @@ class StoreImpl final : public Store {
         const BlockInfo& b = blocks[i];
         if (b.max_time < req.min_time || b.min_time >= req.max_time || !visitor->WantRange(b.min_time, b.max_time))
           continue;
+        ++stats->blocks;
+        if (req.filter) {
+          PartBlockProbe probe(*p->reader, i);
+          if (!req.filter->MayMatch(probe)) {
+            ++stats->blocks_pruned;
+            continue;
+          }
+        }
+        ++stats->blocks_read;
+        stats->bytes_read += b.size;
         events.clear();
         RETURN_IF_ERROR(p->reader->ReadBlock(i, &events));
         ScanEvents(events, req, visitor);

@@ -36,10 +36,35 @@ struct StoreOptions {
   bool background_flush = true;
 };
 
+// What a scan can learn about a stored block before reading it (from its index and bloom filters).
+class BlockProbe {
+ public:
+  virtual ~BlockProbe() = default;
+  virtual bool HasField(std::string_view field) = 0;
+  // False only when no event of the block has the case-folded token in the field.
+  virtual bool MayContainToken(std::string_view field, std::string_view folded_token) = 0;
+};
+
+// A query's test of whether a block may hold matches; blocks it rules out are not read.
+class BlockFilter {
+ public:
+  virtual ~BlockFilter() = default;
+  virtual bool MayMatch(BlockProbe& probe) const = 0;
+};
+
+struct ScanStats {
+  uint64_t blocks = 0;             // stored blocks of the tenant in the time range
+  uint64_t blocks_pruned = 0;      // ruled out by the filter
+  uint64_t blocks_read = 0;
+  uint64_t bytes_read = 0;
+};
+
 struct ScanRequest {
   std::string tenant = std::string(kDefaultTenant);
   int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t max_time = std::numeric_limits<int64_t>::max();  // exclusive
+  const BlockFilter* filter = nullptr;  // optional
+  ScanStats* stats = nullptr;           // optional, filled in
 };
 
 // What a scan calls back. Sources are visited newest first, but events within them in no order.

@@ -1,0 +1,36 @@
+// Column: the values of one field across the rows of a block, in the encoding that suits them.
+// Encodings and their byte layouts are in docs/formats/part.md; their ids are on disk.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace sawlog {
+
+// DO NOT CHANGE: stored in part files.
+enum class ColumnEncoding : uint8_t {
+  kConst = 0,  // every present row has the same value
+  kDict = 1,   // at most kMaxDictValues distinct values; one byte per row
+  kInt = 2,    // canonical decimal integers: zig-zag varint deltas
+  kRaw = 3,    // lengths, then the bytes
+};
+
+inline constexpr size_t kMaxDictValues = 256;
+
+// values[i] is row i's value, or nullopt when the row does not have the field.
+// Returns the encoded (uncompressed) column and the encoding chosen.
+std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding);
+
+// Decodes rows values; absent rows are nullopt. Views point into `data` or `storage`.
+Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optional<std::string_view>>* values,
+                    std::vector<std::string>* storage);
+
+// Whether s is an integer that prints back exactly as s ("0", "-12"; not "012", "+1", "1.0").
+bool IsCanonicalInt(std::string_view s, int64_t* value);
+
+}  // namespace sawlog
