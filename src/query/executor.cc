@@ -55,6 +55,14 @@ class TokenBlockFilter final : public BlockFilter {
   const Node* root_;
 };
 
+// The fields a filter reads, so that a scan decodes only those columns to test rows.
+void CollectFields(const Node& n, std::vector<std::string>* fields) {
+  for (const auto& c : n.children) CollectFields(*c, fields);
+  if (n.kind == NodeKind::kWord || n.kind == NodeKind::kPrefix || n.kind == NodeKind::kPhrase) {
+    if (std::find(fields->begin(), fields->end(), n.field) == fields->end()) fields->push_back(n.field);
+  }
+}
+
 struct NewerFirst {
   bool operator()(const Event& a, const Event& b) const {
     if (a.time != b.time) return a.time > b.time;
@@ -71,13 +79,20 @@ class TopNewest final : public ScanVisitor {
   bool WantRange(int64_t min_time, int64_t max_time) override {
     return heap_.size() < limit_ || max_time > heap_.top().time;
   }
-  void Visit(const Event& e) override {
+  bool Test(const Event& e) override {
     ++stats_->rows_scanned;
-    if (heap_.size() == limit_ && !NewerFirst()(e, heap_.top())) return;
-    if (!matcher_.Matches(e)) return;
+    if (heap_.size() == limit_ && !NewerFirst()(e, heap_.top())) return false;
+    if (!matcher_.Matches(e)) return false;
     ++stats_->rows_matched;
-    if (heap_.size() == limit_) heap_.pop();
-    heap_.push(e);
+    return true;
+  }
+  void Take(Event&& e) override {
+    // Rows taken earlier from the same block may have filled the heap since Test().
+    if (heap_.size() == limit_) {
+      if (!NewerFirst()(e, heap_.top())) return;
+      heap_.pop();
+    }
+    heap_.push(std::move(e));
   }
   std::vector<Event> TakeSorted() {
     std::vector<Event> out;
@@ -114,6 +129,9 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   if (stats == nullptr) stats = &local;
   TokenBlockFilter filter(root.get());
   scan.filter = &filter;
+  std::vector<std::string> fields;
+  CollectFields(*root, &fields);
+  scan.fields = &fields;
   scan.stats = &stats->scan;
   Matcher matcher(root.get());
   TopNewest top(matcher, request.limit, stats);

@@ -8,21 +8,44 @@ namespace sawlog::query {
 
 namespace {
 
+// Whether text holds the folded token as a whole token: a case-folding Boyer-Moore-Horspool
+// search for candidates, then a check of the token boundaries. Most texts do not hold the word,
+// and skipping through them beats tokenizing them.
+bool HasWholeToken(std::string_view text, std::string_view token) {
+  const size_t m = token.size(), n = text.size();
+  if (m == 0 || m > n) return false;
+  size_t shift[256];
+  for (auto& x : shift) x = m;
+  for (size_t k = 0; k + 1 < m; ++k) {
+    auto c = static_cast<unsigned char>(token[k]);
+    shift[c] = m - 1 - k;
+    if (c >= 'a' && c <= 'z') shift[c - 32] = m - 1 - k;
+  }
+  size_t i = 0;
+  while (i + m <= n) {
+    size_t j = m - 1;
+    while (FoldCase(text[i + j]) == token[j]) {
+      if (j == 0) {
+        bool start_ok = i == 0 || !IsTokenByte(static_cast<unsigned char>(text[i - 1]));
+        bool end_ok = i + m == n || !IsTokenByte(static_cast<unsigned char>(text[i + m]));
+        if (start_ok && end_ok) return true;
+        break;
+      }
+      --j;
+    }
+    i += shift[static_cast<unsigned char>(text[i + m - 1])];
+  }
+  return false;
+}
+
 // Whether text holds the folded tokens consecutively; with last_prefix, the last one only
 // needs to start the text's token.
 bool HasTokenSequence(std::string_view text, const std::vector<std::string>& tokens, bool last_prefix) {
   const size_t n = tokens.size();
-  if (n == 1 && !last_prefix) {
-    bool found = false;
-    size_t i = 0;
-    while (!found && i < text.size()) {
-      while (i < text.size() && !IsTokenByte(static_cast<unsigned char>(text[i]))) ++i;
-      size_t start = i;
-      while (i < text.size() && IsTokenByte(static_cast<unsigned char>(text[i]))) ++i;
-      if (i > start && TokenEquals(text.substr(start, i - start), tokens[0])) found = true;
-    }
-    return found;
-  }
+  if (n == 1 && !last_prefix) return HasWholeToken(text, tokens[0]);
+  // Every whole token of a phrase must be somewhere in the text: a cheap test before tokenizing.
+  for (size_t k = 0; k + (last_prefix ? 1 : 0) < n; ++k)
+    if (!HasWholeToken(text, tokens[k])) return false;
   thread_local std::vector<std::string_view> seen;
   seen.clear();
   ForEachToken(text, [&](std::string_view t) { seen.push_back(t); });

@@ -82,6 +82,32 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
   return out;
 }
 
+Status DecodeIntColumn(std::string_view data, size_t rows, std::vector<int64_t>* out) {
+  if (data.size() < 2 || static_cast<ColumnEncoding>(static_cast<uint8_t>(data[0])) != ColumnEncoding::kInt ||
+      static_cast<uint8_t>(data[1]) != kAllPresent) {
+    // Constant columns (one row, or equal values) and the like: through the general path.
+    std::vector<std::optional<std::string_view>> values;
+    std::vector<std::string> storage;
+    RETURN_IF_ERROR(DecodeColumn(data, rows, &values, &storage));
+    out->resize(rows);
+    for (size_t r = 0; r < rows; ++r)
+      if (!values[r] || !IsCanonicalInt(*values[r], &(*out)[r]))
+        return Status::Corruption("column: expected an integer in every row");
+    return Status::Ok();
+  }
+  Decoder in(data.substr(2));
+  out->resize(rows);
+  int64_t prev = 0;
+  for (auto& v : *out) {
+    int64_t delta;
+    if (!in.GetVarsint64(&delta)) return Status::Corruption("column: truncated integers");
+    prev = static_cast<int64_t>(static_cast<uint64_t>(prev) + static_cast<uint64_t>(delta));
+    v = prev;
+  }
+  if (!in.empty()) return Status::Corruption("column: bytes left after the values");
+  return Status::Ok();
+}
+
 Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optional<std::string_view>>* values,
                     std::vector<std::string>* storage) {
   auto bad = [](const char* why) { return Status::Corruption(std::string("column: ") + why); };

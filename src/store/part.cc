@@ -292,47 +292,93 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   return reader;
 }
 
+Status BlockReader::Load(const PartReader& part, size_t i) {
+  part_ = &part;
+  block_ = i;
+  const BlockInfo& b = part.blocks_[i];
+  rows_ = b.rows;
+  RETURN_IF_ERROR(part.file_->Read(b.offset, b.size, &data_));
+  if (data_.size() != b.size) return part.Corrupt(b.offset, "block runs past the end of the file");
+  decoded_.assign(b.columns.size(), false);
+  values_.assign(b.columns.size(), {});
+  raws_.assign(b.columns.size(), {});
+  int_homes_.clear();
+  // _time and _ingest_time decode straight to integers.
+  for (size_t c = 0; c < 2; ++c) {
+    std::string raw;
+    std::string_view chunk;
+    RETURN_IF_ERROR(ChunkOf(c, &raw, &chunk));
+    Status st = DecodeIntColumn(chunk, rows_, c == 0 ? &times_ : &ingest_times_);
+    if (!st.ok()) return Corrupt(c, st.message());
+    decoded_[c] = true;
+  }
+  return Status::Ok();
+}
+
+Status BlockReader::ChunkOf(size_t c, std::string* raw, std::string_view* out) const {
+  const ColumnInfo& col = part_->blocks_[block_].columns[c];
+  std::string_view chunk = std::string_view(data_).substr(col.offset, col.size);
+  if (Checksum(chunk) != col.checksum) return Corrupt(c, "checksum mismatch");
+  *out = chunk;
+  if (col.codec == kCodecZstd) {
+    raw->resize(col.raw_size);
+    size_t n = ZSTD_decompressDCtx(DecompressionContext(), raw->data(), raw->size(), chunk.data(), chunk.size());
+    if (ZSTD_isError(n) || n != col.raw_size) return Corrupt(c, "zstd cannot decompress");
+    *out = *raw;
+  }
+  return Status::Ok();
+}
+
+Status BlockReader::Corrupt(size_t c, const std::string& why) const {
+  const BlockInfo& b = part_->blocks_[block_];
+  return part_->Corrupt(b.offset + b.columns[c].offset,
+                        "block " + std::to_string(block_) + " column '" + b.columns[c].name + "': " + why);
+}
+
+Status BlockReader::DecodeColumn(size_t c) {
+  if (decoded_[c]) return Status::Ok();
+  std::string_view raw;
+  RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &raw));
+  // Integer columns print their values into a vector of their own, which keeps its place
+  // (views into it stay valid) for the life of this block.
+  auto printed = std::make_shared<std::vector<std::string>>();
+  Status st = sawlog::DecodeColumn(raw, rows_, &values_[c], printed.get());
+  if (!st.ok()) return Corrupt(c, st.message());
+  if (!printed->empty()) int_homes_.push_back(std::move(printed));
+  if (c == 2)
+    for (size_t r = 0; r < rows_; ++r)
+      if (!values_[c][r]) return Corrupt(c, "a row lacks _msg");
+  decoded_[c] = true;
+  return Status::Ok();
+}
+
+Status BlockReader::Decode(const std::vector<std::string>* names) {
+  const auto& columns = part_->blocks_[block_].columns;
+  for (size_t c = 2; c < columns.size(); ++c) {
+    bool wanted = names == nullptr || std::find(names->begin(), names->end(), columns[c].name) != names->end();
+    if (wanted) RETURN_IF_ERROR(DecodeColumn(c));
+  }
+  return Status::Ok();
+}
+
+void BlockReader::BuildEvent(size_t r, Event* e) const {
+  const BlockInfo& b = part_->blocks_[block_];
+  e->time = times_[r];
+  e->ingest_time = ingest_times_[r];
+  e->stream = b.stream;
+  if (decoded_[2]) e->msg.assign(*values_[2][r]);
+  e->fields.clear();
+  for (size_t c = 3; c < b.columns.size(); ++c)
+    if (decoded_[c] && values_[c][r]) e->fields.push_back({b.columns[c].name, std::string(*values_[c][r])});
+}
+
 Status PartReader::ReadBlock(size_t i, std::vector<Event>* out) const {
-  const BlockInfo& b = blocks_[i];
-  std::string data;
-  RETURN_IF_ERROR(file_->Read(b.offset, b.size, &data));
-  if (data.size() != b.size) return Corrupt(b.offset, "block runs past the end of the file");
-  std::vector<std::string> storage;
-  std::vector<std::vector<std::optional<std::string_view>>> values(b.columns.size());
-  std::vector<std::string> raws(b.columns.size());
-  for (size_t c = 0; c < b.columns.size(); ++c) {
-    const ColumnInfo& col = b.columns[c];
-    std::string_view chunk = std::string_view(data).substr(col.offset, col.size);
-    auto where = [&] { return "block " + std::to_string(i) + " column '" + col.name + "': "; };
-    if (Checksum(chunk) != col.checksum) return Corrupt(b.offset + col.offset, where() + "checksum mismatch");
-    std::string_view raw = chunk;
-    if (col.codec == kCodecZstd) {
-      raws[c].resize(col.raw_size);
-      size_t n = ZSTD_decompressDCtx(DecompressionContext(), raws[c].data(), raws[c].size(), chunk.data(), chunk.size());
-      if (ZSTD_isError(n) || n != col.raw_size) return Corrupt(b.offset + col.offset, where() + "zstd cannot decompress");
-      raw = raws[c];
-    }
-    Status st = DecodeColumn(raw, b.rows, &values[c], &storage);
-    if (!st.ok()) return Corrupt(b.offset + col.offset, where() + st.message());
-    if (c < 3) {
-      for (size_t r = 0; r < b.rows; ++r)
-        if (!values[c][r]) return Corrupt(b.offset + col.offset, where() + "a row lacks a built-in column");
-    }
-  }
+  BlockReader br;
+  RETURN_IF_ERROR(br.Load(*this, i));
+  RETURN_IF_ERROR(br.Decode(nullptr));
   const size_t first = out->size();
-  out->resize(first + b.rows);
-  for (size_t r = 0; r < b.rows; ++r) {
-    Event& e = (*out)[first + r];
-    int64_t t, it;
-    if (!IsCanonicalInt(*values[0][r], &t) || !IsCanonicalInt(*values[1][r], &it))
-      return Corrupt(b.offset, "block " + std::to_string(i) + ": bad time value");
-    e.time = t;
-    e.ingest_time = it;
-    e.stream = b.stream;
-    e.msg.assign(*values[2][r]);
-    for (size_t c = 3; c < b.columns.size(); ++c)
-      if (values[c][r]) e.fields.push_back({b.columns[c].name, std::string(*values[c][r])});
-  }
+  out->resize(first + br.rows());
+  for (size_t r = 0; r < br.rows(); ++r) br.BuildEvent(r, &(*out)[first + r]);
   return Status::Ok();
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,38 @@ class PartWriter {
 // Writes events (any order) as a part file at path: written, synced and closed on return.
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events);
 
+class PartReader;
+
+// The columns of one block, decoded on demand: a scan decodes the few columns its filter needs
+// for every row, and the rest only for the rows that match.
+class BlockReader {
+ public:
+  // Reads block i of the part. The reader must outlive this object.
+  Status Load(const PartReader& part, size_t i);
+  // Decodes the columns with these names (plus _time and _ingest_time); null: every column.
+  Status Decode(const std::vector<std::string>* names);
+  size_t rows() const { return rows_; }
+  int64_t Time(size_t row) const { return times_[row]; }
+  // Fills e with row's time, stream, and the decoded columns' values.
+  void BuildEvent(size_t row, Event* e) const;
+
+ private:
+  Status DecodeColumn(size_t c);
+  // Column c's bytes, checked and decompressed (into *raw when compressed).
+  Status ChunkOf(size_t c, std::string* raw, std::string_view* out) const;
+  Status Corrupt(size_t c, const std::string& why) const;
+
+  const PartReader* part_ = nullptr;
+  size_t block_ = 0;
+  size_t rows_ = 0;
+  std::string data_;
+  std::vector<bool> decoded_;
+  std::vector<std::vector<std::optional<std::string_view>>> values_;
+  std::vector<std::string> raws_;
+  std::vector<std::shared_ptr<std::vector<std::string>>> int_homes_;  // other int columns' values
+  std::vector<int64_t> times_, ingest_times_;
+};
+
 // A part file opened for reading. Thread-safe: blocks may be read concurrently.
 class PartReader {
  public:
@@ -87,6 +120,7 @@ class PartReader {
   uint64_t size() const { return file_->Size(); }
 
  private:
+  friend class BlockReader;
   Status Corrupt(uint64_t offset, const std::string& why) const;
 
   std::string path_;

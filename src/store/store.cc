@@ -102,7 +102,30 @@ class PartBlockProbe final : public BlockProbe {
 
 void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
   for (const auto& e : events)
-    if (e.time >= req.min_time && e.time < req.max_time) visitor->Visit(e);
+    if (e.time >= req.min_time && e.time < req.max_time && visitor->Test(e)) visitor->Take(Event(e));
+}
+
+// Tests every row of a block on the columns the filter needs, then builds whole events only
+// for the rows that pass.
+Status ScanBlock(const PartReader& part, size_t i, const ScanRequest& req, ScanVisitor* visitor, BlockReader* br) {
+  RETURN_IF_ERROR(br->Load(part, i));
+  RETURN_IF_ERROR(br->Decode(req.fields));
+  std::vector<size_t> wanted;
+  Event e;
+  for (size_t r = 0; r < br->rows(); ++r) {
+    int64_t t = br->Time(r);
+    if (t < req.min_time || t >= req.max_time) continue;
+    br->BuildEvent(r, &e);
+    if (visitor->Test(e)) wanted.push_back(r);
+  }
+  if (wanted.empty()) return Status::Ok();
+  if (req.fields != nullptr) RETURN_IF_ERROR(br->Decode(nullptr));
+  for (size_t r : wanted) {
+    Event full;
+    br->BuildEvent(r, &full);
+    visitor->Take(std::move(full));
+  }
+  return Status::Ok();
 }
 
 class StoreImpl final : public Store {
@@ -224,7 +247,7 @@ class StoreImpl final : public Store {
       if (auto t = (*it)->by_tenant.find(req.tenant); t != (*it)->by_tenant.end()) ScanEvents(t->second, req, visitor);
     std::sort(parts.begin(), parts.end(),
               [](const auto& a, const auto& b) { return a->meta.max_time > b->meta.max_time; });
-    std::vector<Event> events;
+    BlockReader block;
     ScanStats local;
     ScanStats* stats = req.stats ? req.stats : &local;
     for (const auto& p : parts) {
@@ -244,9 +267,7 @@ class StoreImpl final : public Store {
         }
         ++stats->blocks_read;
         stats->bytes_read += b.size;
-        events.clear();
-        RETURN_IF_ERROR(p->reader->ReadBlock(i, &events));
-        ScanEvents(events, req, visitor);
+        RETURN_IF_ERROR(ScanBlock(*p->reader, i, req, visitor, &block));
       }
     }
     return Status::Ok();

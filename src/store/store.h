@@ -64,17 +64,24 @@ struct ScanRequest {
   int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t max_time = std::numeric_limits<int64_t>::max();  // exclusive
   const BlockFilter* filter = nullptr;  // optional
-  ScanStats* stats = nullptr;           // optional, filled in
+  // The fields Test() needs (_msg included when it does); null: all of them.
+  const std::vector<std::string>* fields = nullptr;
+  ScanStats* stats = nullptr;  // optional, filled in
 };
 
 // What a scan calls back. Sources are visited newest first, but events within them in no order.
+// For stored blocks, Test() first sees a partial event: its time, stream and the fields named in
+// ScanRequest::fields (all fields when that is null); Take() then gets the whole event of each
+// row whose Test() returned true. Both run on the scanning thread only.
 class ScanVisitor {
  public:
   virtual ~ScanVisitor() = default;
   // Whether events with times in [min_time, max_time] may still matter; false skips them.
   virtual bool WantRange(int64_t min_time, int64_t max_time) = 0;
-  // Called with each event in the requested range whose source was wanted.
-  virtual void Visit(const Event& event) = 0;
+  // Whether the event (possibly partial, see above) is wanted.
+  virtual bool Test(const Event& event) = 0;
+  // A wanted event, whole.
+  virtual void Take(Event&& event) = 0;
 };
 
 struct StoreStats {

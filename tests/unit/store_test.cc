@@ -30,7 +30,8 @@ Event MakeEvent(const std::string& id, int64_t time, const std::string& stream =
 class Collect final : public ScanVisitor {
  public:
   bool WantRange(int64_t, int64_t) override { return true; }
-  void Visit(const Event& e) override { events.push_back(e); }
+  bool Test(const Event&) override { return true; }
+  void Take(Event&& e) override { events.push_back(std::move(e)); }
   std::multiset<std::string> Ids() const {
     std::multiset<std::string> out;
     for (const auto& e : events) out.insert(*e.Find("id"));
