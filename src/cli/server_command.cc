@@ -13,19 +13,37 @@ void AddServerCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("server", "Run the sawlog server: receive, store and serve queries over HTTP");
   auto opts = std::make_shared<ServerOptions>();
   auto flush = std::make_shared<std::string>("1s");
+  auto retention = std::make_shared<std::string>();
+  auto max_disk = std::make_shared<std::string>();
   cmd->add_option("--data", opts->data_dir, "Data directory (created if missing)")->capture_default_str();
   cmd->add_option("--listen", opts->listen, "HOST:PORT of the HTTP API; port 0 picks a free port")->capture_default_str();
   cmd->add_option("--flush-interval", *flush, "How often received events are written into parts")->capture_default_str();
+  cmd->add_option("--retention", *retention, "Drop whole days of events older than this, e.g. 30d (default: keep forever)");
+  cmd->add_option("--max-disk-usage", *max_disk,
+                  "Drop the oldest days while the stored parts take more than this, e.g. 50GB (default: no limit)");
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");
-  cmd->callback([opts, flush] {
-    auto interval = ParseDuration(*flush);
-    if (!interval.ok() || interval.value() <= 0) {
-      std::fprintf(stderr, "sawlog server: --flush-interval: %s\n", interval.ok() ? "must be positive" : interval.status().message().c_str());
+  cmd->callback([opts, flush, retention, max_disk] {
+    auto fail = [](const char* flag, const std::string& why) {
+      std::fprintf(stderr, "sawlog server: %s: %s\n", flag, why.c_str());
       std::exit(kExitError);
-    }
+    };
+    auto interval = ParseDuration(*flush);
+    if (!interval.ok()) fail("--flush-interval", interval.status().message());
+    if (interval.value() <= 0) fail("--flush-interval", "must be positive");
     opts->flush_interval_ns = interval.value();
+    if (!retention->empty()) {
+      auto r = ParseDuration(*retention);
+      if (!r.ok()) fail("--retention", r.status().message());
+      if (r.value() < 86'400 * kNanosPerSecond) fail("--retention", "must be at least 1d: whole days are dropped");
+      opts->retention_ns = r.value();
+    }
+    if (!max_disk->empty()) {
+      auto m = ParseByteSize(*max_disk);
+      if (!m.ok()) fail("--max-disk-usage", m.status().message());
+      opts->max_disk_bytes = m.value();
+    }
     Status st = RunServer(*opts);
     if (!st.ok()) {
       LogError("sawlog server: " + st.ToString());

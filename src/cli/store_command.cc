@@ -24,6 +24,19 @@ void AddStoreCommand(CLI::App& app) {
     std::fputs(report.c_str(), stdout);
     std::exit(st.ok() ? kExitOk : kExitPartial);
   });
+  auto* stats = cmd->add_subcommand("stats", "Print parts, rows, and bytes per column before and after compression");
+  auto stats_dir = std::make_shared<std::string>();
+  stats->add_option("DIR", *stats_dir, "Data directory")->required();
+  stats->callback([stats_dir] {
+    std::string report;
+    Status st = DescribeStore(Env::Default(), *stats_dir, &report);
+    std::fputs(report.c_str(), stdout);
+    if (!st.ok()) {
+      std::fprintf(stderr, "sawlog store stats: %s\n", st.ToString().c_str());
+      std::exit(kExitError);
+    }
+    std::exit(kExitOk);
+  });
 }
 
 }  // namespace sawlog

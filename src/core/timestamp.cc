@@ -1,8 +1,10 @@
 #include "core/timestamp.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace sawlog {
 
@@ -214,6 +216,29 @@ Result<int64_t> ParseDuration(std::string_view s) {
       return bad("too large");
   }
   return total;
+}
+
+Result<uint64_t> ParseByteSize(std::string_view s) {
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument("cannot parse size '" + std::string(s) + "': " + std::string(why));
+  };
+  size_t i = 0;
+  while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+  double value;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + i, value);
+  if (i == 0 || ec != std::errc() || p != s.data() + i) return bad("expected a number");
+  std::string unit(s.substr(i));
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"", 1}, {"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+      {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}, {"TIB", 1099511627776.0}};
+  for (const auto& [name, scale] : kUnits) {
+    if (unit != name) continue;
+    double bytes = value * scale;
+    if (bytes > 1.8e19) return bad("too large");
+    return static_cast<uint64_t>(bytes);
+  }
+  return bad("unknown unit (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
 }
 
 }  // namespace sawlog

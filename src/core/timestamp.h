@@ -32,4 +32,7 @@ std::string FormatDay(int64_t nanos);
 // Durations: "500ms", "30s", "5m", "1h", "7d", "1w", and sums like "1h30m".
 Result<int64_t> ParseDuration(std::string_view text);
 
+// Byte sizes: "512", "64KB", "50GB" (powers of 1000), "512MiB", "1GiB" (powers of 1024).
+Result<uint64_t> ParseByteSize(std::string_view text);
+
 }  // namespace sawlog

@@ -16,6 +16,8 @@ struct ServerOptions {
   std::string data_dir = kDefaultDataDir;
   int64_t flush_interval_ns = 1'000'000'000;
   bool wal_skip_damaged = false;
+  int64_t retention_ns = 0;     // 0: keep forever
+  uint64_t max_disk_bytes = 0;  // 0: no limit
 };
 
 // Opens the store, serves until SIGINT or SIGTERM, then flushes and closes.

@@ -1,5 +1,6 @@
 #include "store/column.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_map>
 
@@ -10,6 +11,15 @@ namespace sawlog {
 namespace {
 constexpr uint8_t kAllPresent = 0;
 constexpr uint8_t kBitmap = 1;
+
+// Reads the int encoding's exponent byte at data[at]: the values are stored divided by 10^e.
+bool ReadScale(std::string_view* data, size_t at, int64_t* scale) {
+  if (data->size() <= at || static_cast<uint8_t>((*data)[at]) > 18) return false;
+  *scale = 1;
+  for (int e = static_cast<uint8_t>((*data)[at]); e > 0; --e) *scale *= 10;
+  data->remove_prefix(at + 1);
+  return true;
+}
 }  // namespace
 
 bool IsCanonicalInt(std::string_view s, int64_t* value) {
@@ -50,10 +60,20 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
   }
   if (all_int && !present.empty()) {
     *encoding = ColumnEncoding::kInt;
+    std::vector<int64_t> ints(present.size());
+    for (size_t k = 0; k < present.size(); ++k) IsCanonicalInt(present[k], &ints[k]);
+    // Values that are all multiples of 10^e (timestamps in µs or ms precision, kept as ns) are
+    // stored divided by it.
+    int exponent = 0;
+    int64_t scale = 1;
+    while (exponent < 18 && std::all_of(ints.begin(), ints.end(), [&](int64_t x) { return x % (scale * 10) == 0; })) {
+      ++exponent;
+      scale *= 10;
+    }
+    out.push_back(static_cast<char>(exponent));
     int64_t prev = 0;
-    for (auto v : present) {
-      int64_t x;
-      IsCanonicalInt(v, &x);
+    for (int64_t x : ints) {
+      x /= scale;
       // Deltas wrap modulo 2^64, so any two int64 values have one.
       PutVarsint64(&out, static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(prev)));
       prev = x;
@@ -95,14 +115,16 @@ Status DecodeIntColumn(std::string_view data, size_t rows, std::vector<int64_t>*
         return Status::Corruption("column: expected an integer in every row");
     return Status::Ok();
   }
-  Decoder in(data.substr(2));
+  int64_t scale;
+  if (!ReadScale(&data, 2, &scale)) return Status::Corruption("column: bad integer scale");
+  Decoder in(data);
   out->resize(rows);
   int64_t prev = 0;
   for (auto& v : *out) {
     int64_t delta;
     if (!in.GetVarsint64(&delta)) return Status::Corruption("column: truncated integers");
     prev = static_cast<int64_t>(static_cast<uint64_t>(prev) + static_cast<uint64_t>(delta));
-    v = prev;
+    v = static_cast<int64_t>(static_cast<uint64_t>(prev) * static_cast<uint64_t>(scale));
   }
   if (!in.empty()) return Status::Corruption("column: bytes left after the values");
   return Status::Ok();
@@ -138,6 +160,10 @@ Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optiona
       break;
     }
     case ColumnEncoding::kInt: {
+      int64_t scale;
+      std::string_view rest = data;
+      if (!ReadScale(&rest, 0, &scale)) return bad("bad integer scale");
+      in = Decoder(rest);
       int64_t prev = 0;
       char buf[24];
       storage->reserve(storage->size() + present_rows.size());
@@ -145,7 +171,8 @@ Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optiona
         int64_t delta;
         if (!in.GetVarsint64(&delta)) return bad("truncated integers");
         prev = static_cast<int64_t>(static_cast<uint64_t>(prev) + static_cast<uint64_t>(delta));
-        auto res = std::to_chars(buf, buf + sizeof(buf), prev);
+        auto res = std::to_chars(buf, buf + sizeof(buf),
+                                 static_cast<int64_t>(static_cast<uint64_t>(prev) * static_cast<uint64_t>(scale)));
         storage->emplace_back(buf, res.ptr);
         (*values)[r] = storage->back();
       }

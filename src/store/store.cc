@@ -17,6 +17,7 @@
 #include "store/bloom_filter.h"
 #include "store/event_codec.h"
 #include "store/manifest.h"
+#include "store/merge.h"
 #include "store/part.h"
 #include "store/wal.h"
 #include "store/wal_format.h"
@@ -166,7 +167,10 @@ class StoreImpl final : public Store {
       LogInfo("replayed " + std::to_string(head_->rows) + " events from the WAL (records " +
               std::to_string(manifest_.flushed_seq + 1) + " to " + std::to_string(head_->max_seq) + ")");
     unflushed_bytes_ = head_->bytes;
-    if (opt_.background_flush) flusher_ = std::thread([this] { FlushLoop(); });
+    if (opt_.background_flush) {
+      flusher_ = std::thread([this] { FlushLoop(); });
+      maintainer_ = std::thread([this] { MaintenanceLoop(); });
+    }
     return Status::Ok();
   }
 
@@ -322,6 +326,7 @@ class StoreImpl final : public Store {
     }
     bg_cv_.notify_all();
     if (flusher_.joinable()) flusher_.join();
+    if (maintainer_.joinable()) maintainer_.join();
     // Wait for commits in flight, then flush so that the next start replays nothing.
     {
       std::unique_lock lock(commit_mu_);
@@ -403,6 +408,130 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
+  Status Maintain() override {
+    RETURN_IF_ERROR(ApplyRetention());
+    for (;;) {
+      std::vector<std::shared_ptr<LivePart>> inputs = PickPartsToMerge();
+      if (inputs.empty()) return Status::Ok();
+      RETURN_IF_ERROR(Merge(inputs));
+    }
+  }
+
+  // The parts of the first partition that needs a merge.
+  std::vector<std::shared_ptr<LivePart>> PickPartsToMerge() {
+    std::shared_lock state(state_mu_);
+    std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<LivePart>>> partitions;
+    for (const auto& p : parts_) partitions[{p->meta.tenant, p->meta.day}].push_back(p);
+    for (auto& [key, parts] : partitions) {
+      std::vector<PartMeta> metas;
+      for (const auto& p : parts) metas.push_back(p->meta);
+      std::vector<size_t> pick = PickMerge(metas);
+      if (pick.empty()) continue;
+      std::vector<std::shared_ptr<LivePart>> out;
+      for (size_t i : pick) out.push_back(parts[i]);
+      return out;
+    }
+    return {};
+  }
+
+  Status Merge(const std::vector<std::shared_ptr<LivePart>>& inputs) {
+    PartMeta meta;
+    meta.tenant = inputs[0]->meta.tenant;
+    meta.day = inputs[0]->meta.day;
+    {
+      std::lock_guard flush_lock(flush_mu_);
+      meta.id = manifest_.next_part_id++;
+    }
+    const std::string path = JoinPath(opt_.dir, meta.RelativePath());
+    std::vector<const PartReader*> readers;
+    for (const auto& p : inputs) readers.push_back(p->reader.get());
+    auto summary = MergeParts(env_, readers, path + ".tmp");
+    Status st = summary.status();
+    if (st.ok()) st = env_->RenameFile(path + ".tmp", path);
+    if (st.ok()) st = env_->SyncDir(DirName(path));
+    auto reader = st.ok() ? PartReader::Open(env_, path) : Result<std::unique_ptr<PartReader>>(st);
+    if (!reader.ok()) {
+      (void)env_->RemoveFile(path + ".tmp");
+      (void)env_->RemoveFile(path);
+      return reader.status().Annotate("cannot merge into " + path);
+    }
+    meta.rows = summary->rows;
+    meta.min_time = summary->min_time;
+    meta.max_time = summary->max_time;
+    meta.bytes = summary->bytes;
+    auto merged = std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()});
+    std::vector<uint64_t> gone;
+    for (const auto& p : inputs) gone.push_back(p->meta.id);
+    RETURN_IF_ERROR(SwitchParts(gone, merged));
+    return Status::Ok();
+  }
+
+  // Drops day partitions past the age limit, then the oldest days while over the size limit.
+  Status ApplyRetention() {
+    std::vector<uint64_t> gone;
+    {
+      std::shared_lock state(state_mu_);
+      std::map<std::string, uint64_t> day_bytes;  // over all tenants
+      uint64_t total = 0;
+      for (const auto& p : parts_) {
+        day_bytes[p->meta.day] += p->meta.bytes;
+        total += p->meta.bytes;
+      }
+      std::vector<std::string> drop_days;
+      if (opt_.retention_ns > 0) {
+        // A day goes when all of it is older than the limit.
+        const std::string oldest_kept = FormatDay(env_->NowNanos() - opt_.retention_ns);
+        for (const auto& [day, bytes] : day_bytes)
+          if (day < oldest_kept) drop_days.push_back(day);
+      }
+      if (opt_.max_disk_bytes > 0) {
+        for (const auto& d : drop_days) total -= day_bytes[d];
+        for (auto it = day_bytes.begin(); total > opt_.max_disk_bytes && std::next(it) != day_bytes.end(); ++it) {
+          if (std::find(drop_days.begin(), drop_days.end(), it->first) != drop_days.end()) continue;
+          drop_days.push_back(it->first);  // never the newest day
+          total -= it->second;
+        }
+      }
+      for (const auto& p : parts_)
+        if (std::find(drop_days.begin(), drop_days.end(), p->meta.day) != drop_days.end()) gone.push_back(p->meta.id);
+    }
+    if (gone.empty()) return Status::Ok();
+    return SwitchParts(gone, nullptr);
+  }
+
+  // Replaces the parts with ids `gone` by `added` (may be null) in one manifest change, then
+  // deletes their files. A crash before the manifest switch keeps the old parts, after it the
+  // new ones; the other side's files are removed as orphans at the next start.
+  Status SwitchParts(const std::vector<uint64_t>& gone, const std::shared_ptr<LivePart>& added) {
+    std::vector<std::shared_ptr<LivePart>> removed;
+    {
+      std::lock_guard flush_lock(flush_mu_);
+      Manifest next = manifest_;
+      std::erase_if(next.parts, [&](const PartMeta& m) { return std::find(gone.begin(), gone.end(), m.id) != gone.end(); });
+      if (added) next.parts.push_back(added->meta);
+      RETURN_IF_ERROR(env_->WriteFileAtomic(JoinPath(opt_.dir, kManifestFile), next.Encode()).Annotate("cannot write the manifest"));
+      std::unique_lock state(state_mu_);
+      manifest_ = std::move(next);
+      for (auto& p : parts_)
+        if (std::find(gone.begin(), gone.end(), p->meta.id) != gone.end()) removed.push_back(p);
+      std::erase_if(parts_, [&](const auto& p) { return std::find(gone.begin(), gone.end(), p->meta.id) != gone.end(); });
+      if (added) parts_.push_back(added);
+    }
+    // Scans holding the removed parts keep reading them: an open file outlives its name.
+    for (const auto& p : removed) {
+      const std::string path = JoinPath(opt_.dir, p->meta.RelativePath());
+      Status st = env_->RemoveFile(path);
+      if (!st.ok() && st.code() != Code::kNotFound) LogWarn("cannot remove " + path + ": " + st.ToString());
+      if (!added) {
+        // A dropped day's directory goes with its last part.
+        auto left = env_->GetChildren(DirName(path));
+        if (left.ok() && left->empty()) (void)env_->RemoveDir(DirName(path));
+        LogInfo("retention: dropped " + path);
+      }
+    }
+    return Status::Ok();
+  }
+
   // Creates tenants/<tenant>/<day> and makes each new directory entry durable.
   Status MakePartDir(const std::string& dir) {
     if (env_->FileExists(dir)) return Status::Ok();
@@ -441,6 +570,18 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
+  void MaintenanceLoop() {
+    std::unique_lock lock(bg_mu_);
+    while (!stop_) {
+      bg_cv_.wait_for(lock, std::chrono::seconds(1));
+      if (stop_) break;
+      lock.unlock();
+      Status st = Maintain();
+      if (!st.ok()) LogError("maintenance (merge or retention) failed, will retry: " + st.ToString());
+      lock.lock();
+    }
+  }
+
   void FlushLoop() {
     std::unique_lock lock(bg_mu_);
     while (!stop_) {
@@ -475,6 +616,7 @@ class StoreImpl final : public Store {
   std::atomic<size_t> unflushed_bytes_{0};
 
   std::thread flusher_;
+  std::thread maintainer_;
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
   bool stop_ = false;
@@ -488,6 +630,68 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   Status st = store->Init();
   if (!st.ok()) return st;
   return std::unique_ptr<Store>(std::move(store));
+}
+
+Status DescribeStore(Env* env, const std::string& dir, std::string* report) {
+  const std::string manifest_path = JoinPath(dir, kManifestFile);
+  Manifest manifest;
+  if (env->FileExists(manifest_path)) {
+    ASSIGN_OR_RETURN(std::string text, env->ReadFile(manifest_path));
+    ASSIGN_OR_RETURN(manifest, Manifest::Decode(text, manifest_path));
+  }
+  struct ColumnTotals {
+    uint64_t raw = 0, stored = 0, bloom = 0, blocks = 0;
+  };
+  std::map<std::string, ColumnTotals> columns;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> partitions;  // tenant/day -> parts, rows
+  uint64_t rows = 0, bytes = 0, blocks = 0;
+  for (const auto& meta : manifest.parts) {
+    ASSIGN_OR_RETURN(auto reader, PartReader::Open(env, JoinPath(dir, meta.RelativePath())));
+    rows += meta.rows;
+    bytes += meta.bytes;
+    auto& part = partitions[meta.tenant + "/" + meta.day];
+    ++part.first;
+    part.second += meta.rows;
+    for (const auto& b : reader->blocks()) {
+      ++blocks;
+      for (const auto& c : b.columns) {
+        auto& t = columns[c.name];
+        t.raw += c.raw_size;
+        t.stored += c.size;
+        t.bloom += c.bloom_size;
+        ++t.blocks;
+      }
+    }
+  }
+  char line[256];
+  std::snprintf(line, sizeof(line), "%zu parts, %zu partitions, %llu blocks, %llu rows, %.1f MB on disk\n\n",
+                manifest.parts.size(), partitions.size(), static_cast<unsigned long long>(blocks),
+                static_cast<unsigned long long>(rows), static_cast<double>(bytes) / 1e6);
+  *report += line;
+  *report += "partition                         parts         rows\n";
+  for (const auto& [name, v] : partitions) {
+    std::snprintf(line, sizeof(line), "%-32s %6llu %12llu\n", name.c_str(), static_cast<unsigned long long>(v.first),
+                  static_cast<unsigned long long>(v.second));
+    *report += line;
+  }
+  *report += "\ncolumn                         blocks   encoded MB    stored MB   ratio   bloom MB\n";
+  uint64_t raw_total = 0, stored_total = 0, bloom_total = 0;
+  for (const auto& [name, t] : columns) {
+    std::snprintf(line, sizeof(line), "%-30s %7llu %12.2f %12.2f %7.1f %10.2f\n", name.substr(0, 30).c_str(),
+                  static_cast<unsigned long long>(t.blocks), static_cast<double>(t.raw) / 1e6,
+                  static_cast<double>(t.stored) / 1e6, t.stored ? static_cast<double>(t.raw) / static_cast<double>(t.stored) : 0.0,
+                  static_cast<double>(t.bloom) / 1e6);
+    *report += line;
+    raw_total += t.raw;
+    stored_total += t.stored;
+    bloom_total += t.bloom;
+  }
+  std::snprintf(line, sizeof(line), "%-30s %7s %12.2f %12.2f %7.1f %10.2f\n", "all columns", "",
+                static_cast<double>(raw_total) / 1e6, static_cast<double>(stored_total) / 1e6,
+                stored_total ? static_cast<double>(raw_total) / static_cast<double>(stored_total) : 0.0,
+                static_cast<double>(bloom_total) / 1e6);
+  *report += line;
+  return Status::Ok();
 }
 
 Status CheckStore(Env* env, const std::string& dir, std::string* report) {

@@ -32,7 +32,12 @@ struct StoreOptions {
   size_t max_head_bytes = 512u << 20;
   // Skip (and log) damaged WAL records in the middle of the log instead of refusing to open.
   bool wal_skip_damaged = false;
-  // Start the background flusher; tests turn it off and call Flush() themselves.
+  // Drop whole day partitions older than this (0: keep forever).
+  int64_t retention_ns = 0;
+  // Drop the oldest day partitions while parts take more bytes than this (0: no limit).
+  uint64_t max_disk_bytes = 0;
+  // Start the background flusher and the maintenance thread (merges, retention); tests turn
+  // them off and call Flush() and Maintain() themselves.
   bool background_flush = true;
 };
 
@@ -103,10 +108,17 @@ class Store {
   virtual Status Scan(const ScanRequest& request, ScanVisitor* visitor) = 0;
   // Writes everything appended so far into parts.
   virtual Status Flush() = 0;
+  // One round of maintenance: drops partitions past the retention limits, then merges parts
+  // until no partition needs it. Runs beside appends, flushes and scans without blocking them.
+  virtual Status Maintain() = 0;
   virtual StoreStats Stats() = 0;
   // Flushes and stops the background work. Called by the destructor too.
   virtual Status Close() = 0;
 };
+
+// Describes a data directory: parts, rows, and per column the bytes before and after
+// compression and of bloom filters. Offline, like CheckStore.
+Status DescribeStore(Env* env, const std::string& dir, std::string* report);
 
 // Verifies the manifest, every part's checksums and the WAL without opening a Store.
 // Prints one line per problem to *report; returns Corruption if anything is damaged.

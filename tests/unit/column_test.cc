@@ -23,6 +23,8 @@ TEST(Column, PicksTheEncodingFromTheValues) {
   EXPECT_EQ(RoundTrip({"GET", "GET", "GET"}), ColumnEncoding::kConst);
   EXPECT_EQ(RoundTrip({"200", "404", "-3", "0", "9223372036854775807", "-9223372036854775808"}), ColumnEncoding::kInt);
   EXPECT_EQ(RoundTrip({"a", "b", "a", "b", "a", "b", "a", "b", "a"}), ColumnEncoding::kDict);
+  // Multiples of a power of ten (µs timestamps kept in ns) are stored scaled down.
+  EXPECT_EQ(RoundTrip({"1700000000123000000", "1700000000124000000", "-5000000", "0"}), ColumnEncoding::kInt);
   EXPECT_EQ(RoundTrip({"one", "two", "three"}), ColumnEncoding::kRaw);
 }
 

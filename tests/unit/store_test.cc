@@ -166,14 +166,15 @@ TEST_F(StoreTest, ConcurrentWritersShareCommitsAndLoseNothing) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
 }
 
-// Random faults at every step: writes that fail part-way (torn), failing syncs, crashes.
+// Random faults at every step (appends, flushes, merges): writes that fail part-way (torn),
+// failing syncs, crashes.
 // After each crash, every acknowledged event is there exactly once and nothing else is doubled.
 TEST_F(StoreTest, RandomFaultsAndCrashesKeepAcknowledgedEventsExactlyOnce) {
   std::mt19937 rng(20261126);
   auto env = std::make_unique<MemEnv>();
   std::set<std::string> acked;
   int next_id = 0;
-  for (int round = 0; round < 60; ++round) {
+  for (int round = 0; round < 120; ++round) {
     auto store = OpenStore(env.get());
     ASSERT_NE(store, nullptr) << "round " << round;
     auto ids = ScanIds(store.get());
@@ -184,7 +185,9 @@ TEST_F(StoreTest, RandomFaultsAndCrashesKeepAcknowledgedEventsExactlyOnce) {
       int fault = static_cast<int>(rng() % 10);
       if (fault == 0) env->SetWriteBudget(static_cast<int64_t>(rng() % 400));
       if (fault == 1) env->SetFailSync(true);
-      if (rng() % 3 == 0) {
+      if (rng() % 6 == 0) {
+        (void)store->Maintain();  // merges, each able to fail or be cut short by the crash
+      } else if (rng() % 3 == 0) {
         (void)store->Flush();
       } else {
         std::vector<Event> batch;
@@ -203,6 +206,74 @@ TEST_F(StoreTest, RandomFaultsAndCrashesKeepAcknowledgedEventsExactlyOnce) {
     env = std::move(survivor);
   }
   EXPECT_GT(acked.size(), 50u);
+}
+
+TEST_F(StoreTest, MergesBoundThePartsAndKeepEveryEventOnce) {
+  MemEnv env;
+  auto store = OpenStore(&env);
+  std::multiset<std::string> expected;
+  for (int flush = 0; flush < 20; ++flush) {
+    std::vector<Event> batch;
+    for (int k = 0; k < 30; ++k) {
+      std::string id = std::to_string(flush) + "-" + std::to_string(k);
+      expected.insert(id);
+      batch.push_back(MakeEvent(id, kBase + (k * 7919 % 100) * kNanosPerSecond, k % 2 ? "{s=\"a\"}" : "{s=\"b\"}"));
+    }
+    ASSERT_TRUE(store->Append("default", std::move(batch)).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  EXPECT_EQ(store->Stats().parts, 20u);
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_LT(store->Stats().parts, 8u);
+  EXPECT_EQ(ScanIds(store.get()), expected);
+  // The merged parts are what a restart (or a crash) finds: the inputs are gone for good.
+  auto crashed = env.CrashCopy();
+  auto reopened = OpenStore(crashed.get());
+  EXPECT_EQ(ScanIds(reopened.get()), expected);
+  EXPECT_LT(reopened->Stats().parts, 8u);
+  // Rows within a stream come out of a merged part in time order.
+  ScanRequest req;
+  Collect c;
+  ASSERT_TRUE(reopened->Scan(req, &c).ok());
+  for (size_t i = 1; i < c.events.size(); ++i) {
+    if (c.events[i].stream == c.events[i - 1].stream) {
+      EXPECT_LE(c.events[i - 1].time, c.events[i].time);
+    }
+  }
+}
+
+TEST_F(StoreTest, RetentionDropsWholeOldDays) {
+  MemEnv env;
+  env.SetNow(kBase);
+  StoreOptions o;
+  o.dir = "/data";
+  o.env = &env;
+  o.background_flush = false;
+  o.retention_ns = 2 * kDay;
+  auto store = std::move(Store::Open(o)).value();
+  ASSERT_TRUE(store->Append("default", {MakeEvent("today", kBase), MakeEvent("yesterday", kBase - kDay),
+                                         MakeEvent("old", kBase - 5 * kDay)}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(ScanIds(store.get()), (std::multiset<std::string>{"today", "yesterday"}));
+  EXPECT_FALSE(env.FileExists("/data/tenants/default/" + FormatDay(kBase - 5 * kDay)));
+  auto crashed = env.CrashCopy();
+  EXPECT_EQ(ScanIds(OpenStore(crashed.get()).get()), (std::multiset<std::string>{"today", "yesterday"}));
+}
+
+TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
+  MemEnv env;
+  StoreOptions o;
+  o.dir = "/data";
+  o.env = &env;
+  o.background_flush = false;
+  o.max_disk_bytes = 1;  // less than any part
+  auto store = std::move(Store::Open(o)).value();
+  ASSERT_TRUE(store->Append("default", {MakeEvent("d0", kBase), MakeEvent("d1", kBase - kDay),
+                                         MakeEvent("d2", kBase - 2 * kDay)}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(ScanIds(store.get()), (std::multiset<std::string>{"d0"}));
 }
 
 TEST_F(StoreTest, CheckFindsDamagedParts) {
