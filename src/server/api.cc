@@ -122,6 +122,7 @@ HttpResponse Api::Query(const HttpRequest& req) {
   r.headers.emplace_back("X-Sawlog-Rows-Scanned", std::to_string(stats.rows_scanned));
   r.headers.emplace_back("X-Sawlog-Rows-Matched", std::to_string(stats.rows_matched));
   r.headers.emplace_back("X-Sawlog-Blocks", std::to_string(stats.scan.blocks));
+  r.headers.emplace_back("X-Sawlog-Blocks-Skipped", std::to_string(stats.scan.blocks_skipped));
   r.headers.emplace_back("X-Sawlog-Blocks-Pruned", std::to_string(stats.scan.blocks_pruned));
   r.headers.emplace_back("X-Sawlog-Bytes-Read", std::to_string(stats.scan.bytes_read));
   return r;

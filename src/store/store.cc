@@ -249,30 +249,42 @@ class StoreImpl final : public Store {
     }
     for (auto it = frozen.rbegin(); it != frozen.rend(); ++it)
       if (auto t = (*it)->by_tenant.find(req.tenant); t != (*it)->by_tenant.end()) ScanEvents(t->second, req, visitor);
-    std::sort(parts.begin(), parts.end(),
-              [](const auto& a, const auto& b) { return a->meta.max_time > b->meta.max_time; });
+    // Blocks of all parts, newest end first: a query that wants the newest N stops as soon as
+    // the blocks left are all older than what it has.
+    struct Candidate {
+      const LivePart* part;
+      size_t block;
+      int64_t max_time;
+    };
+    std::vector<Candidate> candidates;
+    for (const auto& p : parts) {
+      const auto& blocks = p->reader->blocks();
+      for (size_t i = 0; i < blocks.size(); ++i)
+        if (blocks[i].max_time >= req.min_time && blocks[i].min_time < req.max_time)
+          candidates.push_back({p.get(), i, blocks[i].max_time});
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.max_time > b.max_time; });
     BlockReader block;
     ScanStats local;
     ScanStats* stats = req.stats ? req.stats : &local;
-    for (const auto& p : parts) {
-      if (!visitor->WantRange(p->meta.min_time, p->meta.max_time)) continue;
-      const auto& blocks = p->reader->blocks();
-      for (size_t i = 0; i < blocks.size(); ++i) {
-        const BlockInfo& b = blocks[i];
-        if (b.max_time < req.min_time || b.min_time >= req.max_time || !visitor->WantRange(b.min_time, b.max_time))
-          continue;
-        ++stats->blocks;
-        if (req.filter) {
-          PartBlockProbe probe(*p->reader, i);
-          if (!req.filter->MayMatch(probe)) {
-            ++stats->blocks_pruned;
-            continue;
-          }
-        }
-        ++stats->blocks_read;
-        stats->bytes_read += b.size;
-        RETURN_IF_ERROR(ScanBlock(*p->reader, i, req, visitor, &block));
+    stats->blocks += candidates.size();
+    for (const auto& c : candidates) {
+      const BlockInfo& b = c.part->reader->blocks()[c.block];
+      if (!visitor->WantRange(b.min_time, b.max_time)) {
+        ++stats->blocks_skipped;
+        continue;
       }
+      if (req.filter) {
+        PartBlockProbe probe(*c.part->reader, c.block);
+        if (!req.filter->MayMatch(probe)) {
+          ++stats->blocks_pruned;
+          continue;
+        }
+      }
+      ++stats->blocks_read;
+      stats->bytes_read += b.size;
+      RETURN_IF_ERROR(ScanBlock(*c.part->reader, c.block, req, visitor, &block));
     }
     return Status::Ok();
   }
@@ -333,7 +345,11 @@ class StoreImpl final : public Store {
       commit_drained_.wait(lock, [&] { return writers_.empty(); });
     }
     if (!wal_) return Status::Ok();
-    return Flush();
+    RETURN_IF_ERROR(Flush());
+    // Everything is in parts now: leave an empty WAL behind.
+    std::lock_guard wal_lock(wal_mu_);
+    RETURN_IF_ERROR(wal_->Rotate());
+    return wal_->DeleteUpTo(manifest_.flushed_seq);
   }
 
  private:

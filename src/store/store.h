@@ -59,6 +59,7 @@ class BlockFilter {
 
 struct ScanStats {
   uint64_t blocks = 0;             // stored blocks of the tenant in the time range
+  uint64_t blocks_skipped = 0;     // older than every event the visitor still wants
   uint64_t blocks_pruned = 0;      // ruled out by the filter
   uint64_t blocks_read = 0;
   uint64_t bytes_read = 0;

@@ -37,6 +37,10 @@ class Wal {
   // segment is cut back to its last synced size.
   Result<uint64_t> Write(const std::vector<std::string_view>& payloads);
 
+  // Closes the current segment and starts a new one (so that a fully flushed WAL can be deleted
+  // whole, as at a clean shutdown).
+  Status Rotate() { return StartSegment(); }
+
   // Deletes whole segments whose records all have seq <= seq.
   Status DeleteUpTo(uint64_t seq);
 
