@@ -44,7 +44,7 @@ sawlog_count() { curl -s "http://127.0.0.1:$port/api/v1/query?q=$(urlq "$1")&lim
 rg_time() {
   rg -F -c "$1" "$corpus/corpus.log" >/dev/null || true
   for _ in $(seq 1 "$runs"); do
-    s=$(date +%s.%N); rg -F -c "$1" "$corpus/corpus.log" >/dev/null || true; e=$(date +%s.%N); calc "$e-$s"
+    s=$(date +%s.%N); rg -F -c "$1" "$corpus/corpus.log" >/dev/null || true; e=$(date +%s.%N); calc "round($e-$s,4)"
   done | median
 }
 ch_time() {

@@ -63,6 +63,16 @@ void CollectFields(const Node& n, std::vector<std::string>* fields) {
   }
 }
 
+// The matcher as the scan's row filter: stateless, so any number of scan threads may share it.
+class MatcherFilter final : public RowFilter {
+ public:
+  explicit MatcherFilter(const Node* root) : matcher_(root) {}
+  bool Matches(const Event& e) const override { return matcher_.Matches(e); }
+
+ private:
+  Matcher matcher_;
+};
+
 struct NewerFirst {
   bool operator()(const Event& a, const Event& b) const {
     if (a.time != b.time) return a.time > b.time;
@@ -73,18 +83,15 @@ struct NewerFirst {
 // Keeps the `limit` newest matching events in a min-heap on time.
 class TopNewest final : public ScanVisitor {
  public:
-  TopNewest(const Matcher& matcher, size_t limit, QueryStats* stats)
-      : matcher_(matcher), limit_(limit), stats_(stats) {}
+  TopNewest(size_t limit, QueryStats* stats) : limit_(limit), stats_(stats) {}
 
   bool WantRange(int64_t min_time, int64_t max_time) override {
     return heap_.size() < limit_ || max_time > heap_.top().time;
   }
+  // Called with events that passed the matcher (the scan applies it as its RowFilter).
   bool Test(const Event& e) override {
-    ++stats_->rows_scanned;
-    if (heap_.size() == limit_ && !NewerFirst()(e, heap_.top())) return false;
-    if (!matcher_.Matches(e)) return false;
     ++stats_->rows_matched;
-    return true;
+    return heap_.size() < limit_ || NewerFirst()(e, heap_.top());
   }
   void Take(Event&& e) override {
     // Rows taken earlier from the same block may have filled the heap since Test().
@@ -106,7 +113,6 @@ class TopNewest final : public ScanVisitor {
   }
 
  private:
-  const Matcher& matcher_;
   size_t limit_;
   QueryStats* stats_;
   // top() is the oldest kept event.
@@ -133,8 +139,9 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   CollectFields(*root, &fields);
   scan.fields = &fields;
   scan.stats = &stats->scan;
-  Matcher matcher(root.get());
-  TopNewest top(matcher, request.limit, stats);
+  MatcherFilter matcher(root.get());
+  scan.row_filter = &matcher;
+  TopNewest top(request.limit, stats);
   if (scan.min_time < scan.max_time) RETURN_IF_ERROR(store->Scan(scan, &top));
   return top.TakeSorted();
 }

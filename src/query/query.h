@@ -46,7 +46,6 @@ struct QueryRequest {
 inline constexpr size_t kMaxQueryLimit = 1'000'000;
 
 struct QueryStats {
-  uint64_t rows_scanned = 0;
   uint64_t rows_matched = 0;
   ScanStats scan;
 };

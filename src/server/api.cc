@@ -119,7 +119,7 @@ HttpResponse Api::Query(const HttpRequest& req) {
     AppendEventJson(&r.body, e);
     r.body.push_back('\n');
   }
-  r.headers.emplace_back("X-Sawlog-Rows-Scanned", std::to_string(stats.rows_scanned));
+  r.headers.emplace_back("X-Sawlog-Rows-Scanned", std::to_string(stats.scan.rows_scanned));
   r.headers.emplace_back("X-Sawlog-Rows-Matched", std::to_string(stats.rows_matched));
   r.headers.emplace_back("X-Sawlog-Blocks", std::to_string(stats.scan.blocks));
   r.headers.emplace_back("X-Sawlog-Blocks-Skipped", std::to_string(stats.scan.blocks_skipped));

@@ -53,13 +53,19 @@ void AppendChunk(std::string* block, std::string raw, ColumnInfo* col) {
 
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
-  std::string folded;
+  char buf[256];
+  std::string long_token;
   for (const auto& v : values) {
     if (!v) continue;
     ForEachToken(*v, [&](std::string_view t) {
-      folded.assign(t);
-      for (char& c : folded) c = FoldCase(c);
-      hashes.push_back(TokenHash(folded));
+      // Fold into a stack buffer: no allocation for the tokens of ordinary text.
+      char* folded = buf;
+      if (t.size() > sizeof(buf)) {
+        long_token.resize(t.size());
+        folded = long_token.data();
+      }
+      for (size_t k = 0; k < t.size(); ++k) folded[k] = FoldCase(t[k]);
+      hashes.push_back(TokenHash(std::string_view(folded, t.size())));
     });
   }
   std::string bloom = BuildBloomFilter(hashes);
@@ -87,12 +93,14 @@ Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::stri
 
 PartWriter::~PartWriter() = default;
 
-Status PartWriter::Add(const Event& e) {
-  if (!rows_.empty() && (e.stream != rows_.front().stream || rows_.size() >= kMaxBlockRows ||
-                         rows_bytes_ >= kMaxBlockBytes))
+Status PartWriter::Add(const Event& e) { return Add(Event(e)); }
+
+Status PartWriter::Add(Event&& e) {
+  if (!rows_.empty() && (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes ||
+                         e.stream != rows_.front().stream))
     RETURN_IF_ERROR(FlushBlock());
   rows_bytes_ += e.ApproximateBytes();
-  rows_.push_back(e);
+  rows_.push_back(std::move(e));
   return Status::Ok();
 }
 

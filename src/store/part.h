@@ -54,6 +54,7 @@ class PartWriter {
   ~PartWriter();
   // Precondition: (stream, time) not less than the previous event's.
   Status Add(const Event& event);
+  Status Add(Event&& event);
   // Writes the index and footer, syncs and closes. The caller renames the file into place.
   Result<PartSummary> Finish();
 

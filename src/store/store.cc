@@ -101,33 +101,108 @@ class PartBlockProbe final : public BlockProbe {
   size_t block_;
 };
 
-void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
-  for (const auto& e : events)
-    if (e.time >= req.min_time && e.time < req.max_time && visitor->Test(e)) visitor->Take(Event(e));
+bool RowWanted(const ScanRequest& req, const Event& e) {
+  return e.time >= req.min_time && e.time < req.max_time && (req.row_filter == nullptr || req.row_filter->Matches(e));
 }
 
-// Tests every row of a block on the columns the filter needs, then builds whole events only
-// for the rows that pass.
-Status ScanBlock(const PartReader& part, size_t i, const ScanRequest& req, ScanVisitor* visitor, BlockReader* br) {
-  RETURN_IF_ERROR(br->Load(part, i));
-  RETURN_IF_ERROR(br->Decode(req.fields));
-  std::vector<size_t> wanted;
-  Event e;
-  for (size_t r = 0; r < br->rows(); ++r) {
-    int64_t t = br->Time(r);
-    if (t < req.min_time || t >= req.max_time) continue;
-    br->BuildEvent(r, &e);
-    if (visitor->Test(e)) wanted.push_back(r);
-  }
-  if (wanted.empty()) return Status::Ok();
-  if (req.fields != nullptr) RETURN_IF_ERROR(br->Decode(nullptr));
-  for (size_t r : wanted) {
-    Event full;
-    br->BuildEvent(r, &full);
-    visitor->Take(std::move(full));
-  }
-  return Status::Ok();
+void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
+  for (const auto& e : events)
+    if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
 }
+
+// Scans stored blocks on every core: each thread takes the next block (newest first), tests its
+// rows on the columns the filter needs, and hands whole events of the passing rows to the
+// visitor under a lock.
+class ParallelBlockScan {
+ public:
+  struct Candidate {
+    const PartReader* part;
+    size_t block;
+    int64_t max_time;
+  };
+
+  ParallelBlockScan(const ScanRequest& req, ScanVisitor* visitor, std::vector<Candidate> candidates)
+      : req_(req), visitor_(visitor), candidates_(std::move(candidates)) {}
+
+  Status Run(ScanStats* stats) {
+    stats->blocks += candidates_.size();
+    // Small scans stay on the calling thread; a thread costs more than a few blocks.
+    constexpr size_t kBlocksPerThread = 8;
+    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                      (candidates_.size() + kBlocksPerThread - 1) / kBlocksPerThread);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back([this] { Work(); });
+    Work();
+    for (auto& t : pool) t.join();
+    stats->blocks_skipped += stats_.blocks_skipped;
+    stats->blocks_pruned += stats_.blocks_pruned;
+    stats->blocks_read += stats_.blocks_read;
+    stats->bytes_read += stats_.bytes_read;
+    stats->rows_scanned += stats_.rows_scanned;
+    return error_;
+  }
+
+ private:
+  void Work() {
+    BlockReader block;
+    Event e;
+    std::vector<size_t> wanted;
+    for (;;) {
+      size_t k = next_++;
+      if (k >= candidates_.size()) return;
+      const Candidate& c = candidates_[k];
+      const BlockInfo& b = c.part->blocks()[c.block];
+      {
+        std::lock_guard lock(mu_);
+        if (!error_.ok()) return;
+        if (!visitor_->WantRange(b.min_time, b.max_time)) {
+          ++stats_.blocks_skipped;
+          continue;
+        }
+      }
+      if (req_.filter) {
+        PartBlockProbe probe(*c.part, c.block);
+        if (!req_.filter->MayMatch(probe)) {
+          std::lock_guard lock(mu_);
+          ++stats_.blocks_pruned;
+          continue;
+        }
+      }
+      Status st = block.Load(*c.part, c.block);
+      if (st.ok()) st = block.Decode(req_.fields);
+      wanted.clear();
+      uint64_t rows = 0;
+      for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
+        if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
+        ++rows;
+        block.BuildEvent(r, &e);
+        if (req_.row_filter == nullptr || req_.row_filter->Matches(e)) wanted.push_back(r);
+      }
+      if (st.ok() && !wanted.empty() && req_.fields != nullptr) st = block.Decode(nullptr);
+      std::lock_guard lock(mu_);
+      ++stats_.blocks_read;
+      stats_.bytes_read += b.size;
+      stats_.rows_scanned += rows;
+      if (!st.ok()) {
+        if (error_.ok()) error_ = st;
+        return;
+      }
+      for (size_t r : wanted) {
+        Event full;
+        block.BuildEvent(r, &full);
+        if (visitor_->Test(full)) visitor_->Take(std::move(full));
+      }
+    }
+  }
+
+  const ScanRequest& req_;
+  ScanVisitor* visitor_;
+  std::vector<Candidate> candidates_;
+  std::atomic<size_t> next_{0};
+  std::mutex mu_;  // visitor_, stats_, error_
+  ScanStats stats_;
+  Status error_;
+};
 
 class StoreImpl final : public Store {
  public:
@@ -251,41 +326,17 @@ class StoreImpl final : public Store {
       if (auto t = (*it)->by_tenant.find(req.tenant); t != (*it)->by_tenant.end()) ScanEvents(t->second, req, visitor);
     // Blocks of all parts, newest end first: a query that wants the newest N stops as soon as
     // the blocks left are all older than what it has.
-    struct Candidate {
-      const LivePart* part;
-      size_t block;
-      int64_t max_time;
-    };
-    std::vector<Candidate> candidates;
+    std::vector<ParallelBlockScan::Candidate> candidates;
     for (const auto& p : parts) {
       const auto& blocks = p->reader->blocks();
       for (size_t i = 0; i < blocks.size(); ++i)
         if (blocks[i].max_time >= req.min_time && blocks[i].min_time < req.max_time)
-          candidates.push_back({p.get(), i, blocks[i].max_time});
+          candidates.push_back({p->reader.get(), i, blocks[i].max_time});
     }
-    std::sort(candidates.begin(), candidates.end(),
-              [](const Candidate& a, const Candidate& b) { return a.max_time > b.max_time; });
-    BlockReader block;
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.max_time > b.max_time; });
     ScanStats local;
-    ScanStats* stats = req.stats ? req.stats : &local;
-    stats->blocks += candidates.size();
-    for (const auto& c : candidates) {
-      const BlockInfo& b = c.part->reader->blocks()[c.block];
-      if (!visitor->WantRange(b.min_time, b.max_time)) {
-        ++stats->blocks_skipped;
-        continue;
-      }
-      if (req.filter) {
-        PartBlockProbe probe(*c.part->reader, c.block);
-        if (!req.filter->MayMatch(probe)) {
-          ++stats->blocks_pruned;
-          continue;
-        }
-      }
-      ++stats->blocks_read;
-      stats->bytes_read += b.size;
-      RETURN_IF_ERROR(ScanBlock(*c.part->reader, c.block, req, visitor, &block));
-    }
+    ParallelBlockScan scan(req, visitor, std::move(candidates));
+    RETURN_IF_ERROR(scan.Run(req.stats ? req.stats : &local));
     return Status::Ok();
   }
 

@@ -50,6 +50,14 @@ class BlockProbe {
   virtual bool MayContainToken(std::string_view field, std::string_view folded_token) = 0;
 };
 
+// A query's test of single events, run by the scan on several threads at once (so it must be
+// thread-safe), before the visitor sees the event.
+class RowFilter {
+ public:
+  virtual ~RowFilter() = default;
+  virtual bool Matches(const Event& event) const = 0;
+};
+
 // A query's test of whether a block may hold matches; blocks it rules out are not read.
 class BlockFilter {
  public:
@@ -63,6 +71,7 @@ struct ScanStats {
   uint64_t blocks_pruned = 0;      // ruled out by the filter
   uint64_t blocks_read = 0;
   uint64_t bytes_read = 0;
+  uint64_t rows_scanned = 0;       // rows of read blocks tested against the row filter
 };
 
 struct ScanRequest {
@@ -70,12 +79,14 @@ struct ScanRequest {
   int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t max_time = std::numeric_limits<int64_t>::max();  // exclusive
   const BlockFilter* filter = nullptr;  // optional
+  const RowFilter* row_filter = nullptr;  // optional; rows it rejects never reach the visitor
   // The fields Test() needs (_msg included when it does); null: all of them.
   const std::vector<std::string>* fields = nullptr;
   ScanStats* stats = nullptr;  // optional, filled in
 };
 
 // What a scan calls back. Sources are visited newest first, but events within them in no order.
+// Calls are serialized (never concurrent), though they may come from several scan threads.
 // For stored blocks, Test() first sees a partial event: its time, stream and the fields named in
 // ScanRequest::fields (all fields when that is null); Take() then gets the whole event of each
 // row whose Test() returned true. Both run on the scanning thread only.
