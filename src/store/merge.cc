@@ -4,6 +4,8 @@
 #include <map>
 #include <queue>
 
+#include "store/part_format.h"
+
 namespace sawlog {
 
 namespace {
@@ -57,7 +59,7 @@ Result<PartSummary> MergeParts(Env* env, const std::vector<const PartReader*>& i
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
   for (size_t i = 0; i < cursors.size(); ++i)
     if (!cursors[i]->done()) heap.push(i);
-  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path));
+  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, part::kMergeZstdLevel));
   while (!heap.empty()) {
     size_t i = heap.top();
     heap.pop();

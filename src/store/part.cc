@@ -32,13 +32,13 @@ ZSTD_DCtx* DecompressionContext() {
   return ctx.get();
 }
 
-void AppendChunk(std::string* block, std::string raw, ColumnInfo* col) {
+void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col) {
   col->offset = block->size();
   col->raw_size = raw.size();
   const size_t start = block->size();
   block->resize(start + ZSTD_compressBound(raw.size()));
   size_t n = ZSTD_compressCCtx(CompressionContext(), block->data() + start, block->size() - start, raw.data(),
-                               raw.size(), kColumnZstdLevel);
+                               raw.size(), level);
   if (!ZSTD_isError(n) && n < raw.size()) {
     block->resize(start + n);
     col->codec = kCodecZstd;
@@ -85,8 +85,9 @@ const ColumnInfo* BlockInfo::Column(std::string_view name) const {
   return nullptr;
 }
 
-Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::string& path) {
+Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::string& path, int zstd_level) {
   std::unique_ptr<PartWriter> w(new PartWriter);
+  w->zstd_level_ = zstd_level;
   ASSIGN_OR_RETURN(w->file_, env->NewWritableFile(path));
   return w;
 }
@@ -159,7 +160,7 @@ Status PartWriter::FlushBlock() {
     ColumnInfo col;
     col.name = name;
     ColumnEncoding enc;
-    AppendChunk(&block, EncodeColumn(values, &enc), &col);
+    AppendChunk(&block, EncodeColumn(values, &enc), zstd_level_, &col);
     b.columns.push_back(std::move(col));
   };
   add(kTimeColumn, time);
@@ -236,7 +237,7 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
     std::stable_sort(group.begin(), group.end(), [](const Event* a, const Event* b) { return a->time < b->time; });
   }
   std::sort(streams.begin(), streams.end());
-  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path));
+  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
   for (auto stream : streams)
     for (const Event* e : by_stream[stream]) RETURN_IF_ERROR(writer->Add(*e));
   return writer->Finish();

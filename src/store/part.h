@@ -50,7 +50,7 @@ struct PartSummary {
 // so memory stays at one block whatever the part's size.
 class PartWriter {
  public:
-  static Result<std::unique_ptr<PartWriter>> Create(Env* env, const std::string& path);
+  static Result<std::unique_ptr<PartWriter>> Create(Env* env, const std::string& path, int zstd_level);
   ~PartWriter();
   // Precondition: (stream, time) not less than the previous event's.
   Status Add(const Event& event);
@@ -67,9 +67,11 @@ class PartWriter {
   size_t rows_bytes_ = 0;
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
+  int zstd_level_ = 3;
 };
 
-// Writes events (any order) as a part file at path: written, synced and closed on return.
+// Writes events (any order) as a part file at path, with the flush's zstd level: written,
+// synced and closed on return.
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events);
 
 class PartReader;

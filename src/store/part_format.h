@@ -23,8 +23,11 @@ inline constexpr const char* kPartSuffix = ".part";
 // event decompresses little.
 inline constexpr size_t kMaxBlockRows = 16384;
 inline constexpr size_t kMaxBlockBytes = 4 << 20;
-// zstd level of column chunks (see docs/benchmarks.md for the measurement behind it).
-inline constexpr int kColumnZstdLevel = 3;
+// zstd levels of column chunks. Flushed parts live seconds before a merge rewrites them: they
+// get a fast level. Merged parts hold the data for its lifetime: they get a stronger one.
+// (docs/benchmarks.md has the measurements behind these values.)
+inline constexpr int kFlushZstdLevel = 1;
+inline constexpr int kMergeZstdLevel = 9;
 // DO NOT CHANGE: column chunk codecs.
 inline constexpr uint8_t kCodecNone = 0;
 inline constexpr uint8_t kCodecZstd = 1;
