@@ -39,6 +39,8 @@ fuzz: deps
 
 bench: build
 	bench/ingest.sh
+	bench/search.sh
+	/usr/bin/python3 bench/steady.py
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

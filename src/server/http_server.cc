@@ -213,7 +213,7 @@ Status RunServer(const ServerOptions& options) {
   // and bound the number of malloc arenas, which otherwise grow with the worker threads.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
-  mallopt(M_ARENA_MAX, 4);
+  mallopt(M_ARENA_MAX, 2);
   ASSIGN_OR_RETURN(auto endpoint, ParseListen(options.listen));
   StoreOptions store_options;
   store_options.dir = options.data_dir;
