@@ -34,6 +34,12 @@ have_ch=0
 if [ -x /usr/sbin/clickhouse-server ] && [ -d "$work/ch" ]; then "$ch" start "$work/ch" >/dev/null && have_ch=1; fi
 trap 'kill $pid 2>/dev/null || true; [ $have_ch = 1 ] && "$ch" stop "$work/ch" || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+# Background merges may start with the server: measure once it is idle (at most 2 minutes).
+cpu() { awk -v t="$(getconf CLK_TCK)" '{print ($14+$15)/t}' "/proc/$pid/stat"; }
+for _ in $(seq 1 120); do
+  a=$(cpu); sleep 1; b=$(cpu)
+  [ "$(calc "int($b-$a < 0.05)")" = 1 ] && break
+done
 
 sawlog_time() {  # query limit
   local q; q=$(urlq "$1")
