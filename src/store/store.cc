@@ -477,11 +477,18 @@ class StoreImpl final : public Store {
 
   Status Maintain() override {
     RETURN_IF_ERROR(ApplyRetention());
-    for (;;) {
+    // Between merges, a shutdown wins: the remaining merges wait for the next start.
+    while (!StopRequested()) {
       std::vector<std::shared_ptr<LivePart>> inputs = PickPartsToMerge();
       if (inputs.empty()) return Status::Ok();
       RETURN_IF_ERROR(Merge(inputs));
     }
+    return Status::Ok();
+  }
+
+  bool StopRequested() {
+    std::lock_guard bg(bg_mu_);
+    return stop_;
   }
 
   // The parts of the first partition that needs a merge.
