@@ -86,7 +86,8 @@ class TopNewest final : public ScanVisitor {
   TopNewest(size_t limit, QueryStats* stats) : limit_(limit), stats_(stats) {}
 
   bool WantRange(int64_t min_time, int64_t max_time) override {
-    return heap_.size() < limit_ || max_time > heap_.top().time;
+    // Equal times still count: ties are broken by ingest time, which blocks do not record.
+    return heap_.size() < limit_ || max_time >= heap_.top().time;
   }
   // Called with events that passed the matcher (the scan applies it as its RowFilter).
   bool Test(const Event& e) override {

@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -116,7 +117,7 @@ Status PartWriter::FlushBlock() {
 
   // Columns in order of first appearance; a name repeated within one event gets further columns.
   std::vector<std::string> names;
-  std::unordered_map<std::string, size_t> index;  // name + '\0' + occurrence -> column
+  std::map<std::pair<std::string_view, int>, size_t> index;  // (name, occurrence in the event) -> column
   std::vector<std::vector<std::optional<std::string_view>>> columns;
   std::unordered_map<std::string_view, int> seen;
   std::vector<size_t> layout;  // column of each field of the previous row
@@ -130,9 +131,7 @@ Status PartWriter::FlushBlock() {
       layout.clear();
       for (const auto& f : fields) {
         int occurrence = seen[f.name]++;
-        std::string key = f.name;
-        if (occurrence > 0) key += '\0' + std::to_string(occurrence);
-        auto [it, added] = index.emplace(key, columns.size());
+        auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), columns.size());
         if (added) {
           names.push_back(f.name);
           columns.emplace_back(n);

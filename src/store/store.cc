@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -219,6 +220,9 @@ class StoreImpl final : public Store {
       ASSIGN_OR_RETURN(std::string text, env_->ReadFile(manifest_path));
       ASSIGN_OR_RETURN(manifest_, Manifest::Decode(text, manifest_path));
     }
+    else if (HasPartFiles())
+      return Status::Corruption("'" + manifest_path + "' is missing but part files exist under '" +
+                                JoinPath(opt_.dir, "tenants") + "': refusing to treat them all as orphans and delete them");
     RETURN_IF_ERROR(RemoveOrphans());
     for (const auto& meta : manifest_.parts) {
       auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()));
@@ -254,7 +258,7 @@ class StoreImpl final : public Store {
     if (!IsValidTenant(tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(tenant) + "'");
     if (events.empty()) return Status::Ok();
     if (unflushed_bytes_ > opt_.max_head_bytes) {
-      bg_cv_.notify_one();
+      bg_cv_.notify_all();
       return Status::ResourceExhausted("ingest buffer full: " + std::to_string(unflushed_bytes_ >> 20) +
                                        " MiB not yet written to parts; retry shortly");
     }
@@ -262,6 +266,9 @@ class StoreImpl final : public Store {
     w.tenant = tenant;
     w.events = &events;
     EncodeWalPayload(&w.payload, tenant, events);
+    // Refused here, alone, rather than failing the whole commit group it would join.
+    if (w.payload.size() > wal::kWalMaxRecordBytes)
+      return Status::TooLarge("a batch of " + std::to_string(w.payload.size()) + " bytes is larger than the WAL's record limit");
 
     std::unique_lock lock(commit_mu_);
     writers_.push_back(&w);
@@ -305,7 +312,7 @@ class StoreImpl final : public Store {
     else commit_drained_.notify_all();
     lock.unlock();
     // A big head flushes early: it bounds memory and how much WAL a restart replays.
-    if (st.ok() && unflushed_bytes_ > opt_.flush_head_bytes) bg_cv_.notify_one();
+    if (st.ok() && unflushed_bytes_ > opt_.flush_head_bytes) bg_cv_.notify_all();
     return st;
   }
 
@@ -397,10 +404,15 @@ class StoreImpl final : public Store {
     }
     if (!wal_) return Status::Ok();
     RETURN_IF_ERROR(Flush());
+    uint64_t flushed;
+    {
+      std::lock_guard flush_lock(flush_mu_);
+      flushed = manifest_.flushed_seq;
+    }
     // Everything is in parts now: leave an empty WAL behind.
     std::lock_guard wal_lock(wal_mu_);
     RETURN_IF_ERROR(wal_->Rotate());
-    return wal_->DeleteUpTo(manifest_.flushed_seq);
+    return wal_->DeleteUpTo(flushed);
   }
 
  private:
@@ -476,6 +488,8 @@ class StoreImpl final : public Store {
   }
 
   Status Maintain() override {
+    // One maintenance round at a time: two could merge the same parts.
+    std::lock_guard maintain_lock(maintain_mu_);
     RETURN_IF_ERROR(ApplyRetention());
     // Between merges, a shutdown wins: the remaining merges wait for the next start.
     while (!StopRequested()) {
@@ -580,6 +594,9 @@ class StoreImpl final : public Store {
     std::vector<std::shared_ptr<LivePart>> removed;
     {
       std::lock_guard flush_lock(flush_mu_);
+      for (uint64_t id : gone)
+        if (std::none_of(manifest_.parts.begin(), manifest_.parts.end(), [&](const PartMeta& m) { return m.id == id; }))
+          return Status::Internal("part " + std::to_string(id) + " to be replaced is no longer live");
       Manifest next = manifest_;
       std::erase_if(next.parts, [&](const PartMeta& m) { return std::find(gone.begin(), gone.end(), m.id) != gone.end(); });
       if (added) next.parts.push_back(added->meta);
@@ -606,16 +623,34 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
-  // Creates tenants/<tenant>/<day> and makes each new directory entry durable.
+  // Creates tenants/<tenant>/<day> and makes each new directory entry durable; a directory
+  // counts as done only once its parents' syncs succeeded (a failed attempt is redone).
   Status MakePartDir(const std::string& dir) {
-    if (env_->FileExists(dir)) return Status::Ok();
+    if (synced_dirs_.count(dir)) return Status::Ok();
     RETURN_IF_ERROR(env_->CreateDirs(dir));
     std::string d = dir;
     for (int i = 0; i < 3; ++i) {
       d = DirName(d);
       RETURN_IF_ERROR(env_->SyncDir(d));
     }
+    synced_dirs_.insert(dir);
     return Status::Ok();
+  }
+
+  bool HasPartFiles() {
+    const std::string root = JoinPath(opt_.dir, "tenants");
+    auto tenants = env_->GetChildren(root);
+    if (!tenants.ok()) return false;
+    for (const auto& t : *tenants) {
+      auto days = env_->GetChildren(JoinPath(root, t));
+      if (!days.ok()) continue;
+      for (const auto& d : *days) {
+        auto files = env_->GetChildren(JoinPath(JoinPath(root, t), d));
+        if (files.ok() && std::any_of(files->begin(), files->end(), [](const std::string& f) { return f.ends_with(".part"); }))
+          return true;
+      }
+    }
+    return false;
   }
 
   // Part files not in the manifest were written by a flush that a crash interrupted.
@@ -685,7 +720,9 @@ class StoreImpl final : public Store {
   std::unique_ptr<MemTable> head_;
   std::vector<std::shared_ptr<const MemTable>> immutables_;  // oldest first
   std::vector<std::shared_ptr<LivePart>> parts_;
-  std::mutex flush_mu_;  // one flush at a time; guards manifest_
+  std::mutex flush_mu_;  // one flush at a time; guards manifest_ and synced_dirs_
+  std::set<std::string> synced_dirs_;  // part directories whose entries are durable
+  std::mutex maintain_mu_;  // one maintenance round at a time
   Manifest manifest_;
   std::atomic<size_t> unflushed_bytes_{0};
 

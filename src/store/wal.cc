@@ -179,9 +179,11 @@ Status Wal::StartSegment() {
     RETURN_IF_ERROR(st);
   }
   uint64_t first = last_seq_ + 1;
-  ASSIGN_OR_RETURN(file_, env_->NewWritableFile(SegmentPath(first)));
-  RETURN_IF_ERROR(env_->SyncDir(dir_));
+  ASSIGN_OR_RETURN(auto file, env_->NewWritableFile(SegmentPath(first)));
   if (segments_.empty() || segments_.back() != first) segments_.push_back(first);
+  // The segment is used only once its directory entry is durable.
+  RETURN_IF_ERROR(env_->SyncDir(dir_));
+  file_ = std::move(file);
   synced_size_ = 0;
   return Status::Ok();
 }

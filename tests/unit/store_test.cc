@@ -283,6 +283,40 @@ TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
   EXPECT_EQ(ScanIds(store.get()), (std::multiset<std::string>{"d0"}));
 }
 
+TEST_F(StoreTest, RepeatedAndOddFieldNamesSurviveTheColumns) {
+  MemEnv env;
+  auto store = OpenStore(&env);
+  Event twice = MakeEvent("twice", kBase);
+  twice.fields = {{"id", "twice"}, {"a", "1"}, {"a", "2"}};
+  Event odd = MakeEvent("odd", kBase + 1);
+  odd.fields = {{"id", "odd"}, {std::string("a\0" "1", 3), "3"}};
+  ASSERT_TRUE(store->Append("default", {twice, odd}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  ScanRequest req;
+  Collect c;
+  ASSERT_TRUE(store->Scan(req, &c).ok());
+  ASSERT_EQ(c.events.size(), 2u);
+  for (const auto& e : c.events) EXPECT_EQ(e, *e.Find("id") == "twice" ? twice : odd);
+}
+
+TEST_F(StoreTest, RefusesToOpenPartsWithoutAManifest) {
+  MemEnv env;
+  {
+    auto store = OpenStore(&env);
+    ASSERT_TRUE(store->Append("default", {MakeEvent("a", kBase)}).ok());
+    ASSERT_TRUE(store->Close().ok());
+  }
+  ASSERT_TRUE(env.RemoveFile("/data/MANIFEST").ok());
+  StoreOptions o;
+  o.dir = "/data";
+  o.env = &env;
+  o.background_flush = false;
+  auto reopened = Store::Open(o);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), Code::kCorruption);
+  EXPECT_NE(reopened.status().message().find("MANIFEST' is missing"), std::string::npos) << reopened.status().message();
+}
+
 TEST_F(StoreTest, CheckFindsDamagedParts) {
   MemEnv env;
   {
