@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -d "$work/sawlog" ] || { echo "run bench/ingest.sh first (no $work/sawlog)" >&2; exit 2; }
+command -v rg >/dev/null || { echo "needs ripgrep: apt-get install ripgrep" >&2; exit 2; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 calc() { /usr/bin/python3 -c "print($1)"; }
 urlq() { /usr/bin/python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
