@@ -66,10 +66,10 @@ std::string RepairChecksums(std::string data) {
       ++offset;
       continue;
     }
-    uint64_t check = sawlog::Checksum2(std::string_view(h, 16), std::string_view(h + kWalHeaderSize, len));
+    uint64_t check = sawlog::Checksum2(std::string_view(h, kWalChecksumOffset), std::string_view(h + kWalHeaderSize, len));
     std::string fixed;
     sawlog::PutFixed64(&fixed, check);
-    data.replace(offset + 16, 8, fixed);
+    data.replace(offset + kWalChecksumOffset, 8, fixed);
     offset += kWalHeaderSize + len;
   }
   return data;

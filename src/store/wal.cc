@@ -16,8 +16,10 @@ namespace {
 
 struct RecordView {
   uint64_t seq = 0;
+  uint32_t index = 0;  // position in its commit group
   std::string_view payload;
   size_t size = 0;  // header + payload
+  uint64_t group_start() const { return seq - index; }
 };
 
 // Parses the record at data[offset]; empty optional with a reason when it is not a valid record.
@@ -37,11 +39,16 @@ bool ParseRecord(std::string_view data, size_t offset, RecordView* rec, std::str
     return false;
   }
   std::string_view payload(h + kWalHeaderSize, len);
-  if (Checksum2(std::string_view(h, 16), payload) != DecodeFixed64(h + 16)) {
+  if (Checksum2(std::string_view(h, kWalChecksumOffset), payload) != DecodeFixed64(h + kWalChecksumOffset)) {
     *why = "checksum mismatch";
     return false;
   }
   rec->seq = DecodeFixed64(h + 8);
+  rec->index = DecodeFixed32(h + 16);
+  if (rec->index > rec->seq) {
+    *why = "group index larger than the sequence number";
+    return false;
+  }
   rec->payload = payload;
   rec->size = kWalHeaderSize + len;
   return true;
@@ -62,6 +69,29 @@ size_t FindNextValidRecord(std::string_view data, size_t from, uint64_t after_se
     if (ParseRecord(data, i, &rec, &why)) return i;
   }
   return std::string_view::npos;
+}
+
+// Whether damage after the record numbered last_good is the torn tail of the last commit group:
+// the next valid record's group began at or before the damaged records, and no later group
+// follows. A group's pages can reach the disk in any order when power fails before its fsync,
+// so its intact records may follow its torn ones; it was never acknowledged. Damage followed by
+// a later group is damage to acknowledged records.
+bool TornLastGroup(std::string_view data, size_t from, uint64_t last_good) {
+  size_t next = FindNextValidRecord(data, from, last_good);
+  if (next == std::string_view::npos) return false;
+  RecordView rec;
+  std::string why;
+  ParseRecord(data, next, &rec, &why);
+  const uint64_t group = rec.group_start();
+  if (group > last_good + 1) return false;
+  for (size_t offset = next + rec.size; offset < data.size();) {
+    size_t later = FindNextValidRecord(data, offset, rec.seq);
+    if (later == std::string_view::npos) break;
+    ParseRecord(data, later, &rec, &why);
+    if (rec.group_start() != group) return false;
+    offset = later + rec.size;
+  }
+  return true;
 }
 
 bool ParseSegmentName(const std::string& name, uint64_t* first_seq) {
@@ -105,8 +135,9 @@ Result<std::unique_ptr<Wal>> Wal::Open(Env* env, std::string dir, uint64_t after
         // A torn tail: the end of the last segment, or of an earlier one whose successor goes
         // on with the very next sequence number (a failed write that was cut back, and then
         // retried in a new segment). Either way nothing acknowledged is in it.
-        bool torn_tail = next == std::string_view::npos &&
-                         (last_segment || wal->segments_[s + 1] == segment_last_seq + 1);
+        bool torn_tail = (next == std::string_view::npos &&
+                          (last_segment || wal->segments_[s + 1] == segment_last_seq + 1)) ||
+                         (last_segment && TornLastGroup(data, offset + 1, segment_last_seq));
         if (torn_tail) {
           LogWarn("wal " + path + " offset " + std::to_string(offset) + ": cutting off " +
                   std::to_string(data.size() - offset) + " bytes of a record torn by a crash (" + why + ")");
@@ -196,13 +227,15 @@ Result<uint64_t> Wal::Write(const std::vector<std::string_view>& payloads) {
   for (auto p : payloads) total += kWalHeaderSize + p.size();
   buf.reserve(total);
   uint64_t seq = last_seq_;
-  for (auto p : payloads) {
+  for (size_t k = 0; k < payloads.size(); ++k) {
+    std::string_view p = payloads[k];
     if (p.size() > kWalMaxRecordBytes) return Status::TooLarge("a batch of " + std::to_string(p.size()) + " bytes is larger than the WAL's record limit");
     size_t h = buf.size();
     PutFixed32(&buf, kWalRecordMagic);
     PutFixed32(&buf, static_cast<uint32_t>(p.size()));
     PutFixed64(&buf, ++seq);
-    PutFixed64(&buf, Checksum2(std::string_view(buf.data() + h, 16), p));
+    PutFixed32(&buf, static_cast<uint32_t>(k));
+    PutFixed64(&buf, Checksum2(std::string_view(buf.data() + h, kWalChecksumOffset), p));
     buf.append(p);
   }
   Status st = file_->Append(buf);

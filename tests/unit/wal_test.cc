@@ -103,6 +103,41 @@ TEST_F(WalTest, DamageInTheMiddleIsReportedWithFileAndOffset) {
   EXPECT_EQ(r3.records[1].second, "third");
 }
 
+// A power cut before a commit group's fsync can persist its pages out of order: a torn record
+// followed by intact ones of the same, never acknowledged group. That is a torn tail, not damage.
+TEST_F(WalTest, TornGroupWithIntactLaterRecordsIsCutOff) {
+  Replayed r;
+  auto wal = OpenWal(&env_, &r);
+  ASSERT_TRUE(wal->Write({"a"}).ok());
+  ASSERT_TRUE(wal->Write({"bb", "cc", "dd"}).ok());
+  const size_t group_offset = wal::kWalHeaderSize + 1;
+  (*env_.FileData(kFirstSegment))[group_offset + wal::kWalHeaderSize] ^= 0x40;  // "bb" torn
+  auto crashed = env_.CrashCopy();
+  Replayed r2;
+  auto reopened = OpenWal(crashed.get(), &r2);
+  ASSERT_NE(reopened, nullptr);
+  ASSERT_EQ(r2.records.size(), 1u);
+  EXPECT_EQ(r2.records[0].second, "a");
+  EXPECT_EQ(crashed->FileData(kFirstSegment)->size(), group_offset);
+  EXPECT_EQ(reopened->Write({"e"}).value(), 2u);
+}
+
+// The same damage followed by a later group means acknowledged records were damaged.
+TEST_F(WalTest, DamageFollowedByALaterGroupIsReported) {
+  Replayed r;
+  auto wal = OpenWal(&env_, &r);
+  ASSERT_TRUE(wal->Write({"a"}).ok());
+  ASSERT_TRUE(wal->Write({"bb", "cc"}).ok());
+  ASSERT_TRUE(wal->Write({"dd"}).ok());
+  const size_t group_offset = wal::kWalHeaderSize + 1;
+  (*env_.FileData(kFirstSegment))[group_offset + wal::kWalHeaderSize] ^= 0x40;
+  auto crashed = env_.CrashCopy();
+  Replayed r2;
+  auto bad = Wal::Open(crashed.get(), kDir, 0, false, r2.Fn());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kCorruption);
+}
+
 TEST_F(WalTest, FailedWriteIsCutBackAndNotAcknowledged) {
   Replayed r;
   auto wal = OpenWal(&env_, &r);
