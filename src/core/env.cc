@@ -85,9 +85,6 @@ class PosixEnv final : public Env {
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
     return Open(path, O_WRONLY | O_CREAT | O_TRUNC);
   }
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
-    return Open(path, O_WRONLY | O_CREAT | O_APPEND);
-  }
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Status::FromErrno(errno, "open", path);
@@ -111,11 +108,6 @@ class PosixEnv final : public Env {
     }
     ::closedir(d);
     return out;
-  }
-  Result<uint64_t> GetFileSize(const std::string& path) override {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "stat", path);
-    return static_cast<uint64_t>(st.st_size);
   }
   Status CreateDirs(const std::string& dir) override {
     if (dir.empty()) return Status::Ok();

@@ -42,14 +42,11 @@ class Env {
 
   // Creates or truncates.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
-  // Opens an existing file for appending at its end.
-  virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) = 0;
   virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;
   virtual Result<std::string> ReadFile(const std::string& path);
 
   virtual bool FileExists(const std::string& path) = 0;
   virtual Result<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
-  virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;
   // Creates the directory and its missing parents.
   virtual Status CreateDirs(const std::string& dir) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;

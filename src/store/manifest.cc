@@ -68,4 +68,11 @@ Result<Manifest> Manifest::Decode(const std::string& text, const std::string& pa
   return m;
 }
 
+Result<Manifest> LoadManifest(Env* env, const std::string& dir) {
+  const std::string path = JoinPath(dir, kManifestFile);
+  if (!env->FileExists(path)) return Manifest();
+  ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
+  return Manifest::Decode(text, path);
+}
+
 }  // namespace sawlog

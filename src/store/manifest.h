@@ -42,4 +42,7 @@ struct Manifest {
 
 inline constexpr const char* kManifestFile = "MANIFEST";
 
+// Reads dir/MANIFEST; an empty manifest when the file does not exist.
+Result<Manifest> LoadManifest(Env* env, const std::string& dir);
+
 }  // namespace sawlog

@@ -216,14 +216,13 @@ class StoreImpl final : public Store {
   Status Init() {
     RETURN_IF_ERROR(env_->CreateDirs(opt_.dir));
     const std::string manifest_path = JoinPath(opt_.dir, kManifestFile);
-    if (env_->FileExists(manifest_path)) {
-      ASSIGN_OR_RETURN(std::string text, env_->ReadFile(manifest_path));
-      ASSIGN_OR_RETURN(manifest_, Manifest::Decode(text, manifest_path));
-    }
-    else if (HasPartFiles())
+    ASSIGN_OR_RETURN(manifest_, LoadManifest(env_, opt_.dir));
+    ASSIGN_OR_RETURN(std::vector<std::string> files, ListPartDirFiles());
+    if (!env_->FileExists(manifest_path) &&
+        std::any_of(files.begin(), files.end(), [](const std::string& f) { return f.ends_with(".part"); }))
       return Status::Corruption("'" + manifest_path + "' is missing but part files exist under '" +
                                 JoinPath(opt_.dir, "tenants") + "': refusing to treat them all as orphans and delete them");
-    RETURN_IF_ERROR(RemoveOrphans());
+    RETURN_IF_ERROR(RemoveOrphans(files));
     for (const auto& meta : manifest_.parts) {
       auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()));
       if (!reader.ok()) return reader.status();
@@ -637,44 +636,32 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
-  bool HasPartFiles() {
+  // Every file in the part directories, as paths relative to the data directory.
+  Result<std::vector<std::string>> ListPartDirFiles() {
+    std::vector<std::string> out;
     const std::string root = JoinPath(opt_.dir, "tenants");
-    auto tenants = env_->GetChildren(root);
-    if (!tenants.ok()) return false;
-    for (const auto& t : *tenants) {
-      auto days = env_->GetChildren(JoinPath(root, t));
-      if (!days.ok()) continue;
-      for (const auto& d : *days) {
-        auto files = env_->GetChildren(JoinPath(JoinPath(root, t), d));
-        if (files.ok() && std::any_of(files->begin(), files->end(), [](const std::string& f) { return f.ends_with(".part"); }))
-          return true;
-      }
-    }
-    return false;
-  }
-
-  // Part files not in the manifest were written by a flush that a crash interrupted.
-  Status RemoveOrphans() {
-    std::unordered_map<std::string, bool> live;
-    for (const auto& p : manifest_.parts) live[p.RelativePath()] = true;
-    const std::string root = JoinPath(opt_.dir, "tenants");
-    if (!env_->FileExists(root)) return Status::Ok();
+    if (!env_->FileExists(root)) return out;
     ASSIGN_OR_RETURN(auto tenants, env_->GetChildren(root));
     for (const auto& t : tenants) {
       auto days = env_->GetChildren(JoinPath(root, t));
       if (!days.ok()) continue;
-      for (const auto& d : days.value()) {
-        const std::string day_dir = JoinPath(JoinPath(root, t), d);
-        auto files = env_->GetChildren(day_dir);
+      for (const auto& d : *days) {
+        auto files = env_->GetChildren(JoinPath(JoinPath(root, t), d));
         if (!files.ok()) continue;
-        for (const auto& f : files.value()) {
-          std::string rel = "tenants/" + t + "/" + d + "/" + f;
-          if (!live.count(rel)) {
-            LogInfo("removing " + JoinPath(opt_.dir, rel) + ": not in the manifest (left by an interrupted flush)");
-            RETURN_IF_ERROR(env_->RemoveFile(JoinPath(day_dir, f)));
-          }
-        }
+        for (const auto& f : *files) out.push_back("tenants/" + t + "/" + d + "/" + f);
       }
+    }
+    return out;
+  }
+
+  // Part files not in the manifest were written by a flush that a crash interrupted.
+  Status RemoveOrphans(const std::vector<std::string>& files) {
+    std::set<std::string> live;
+    for (const auto& p : manifest_.parts) live.insert(p.RelativePath());
+    for (const auto& rel : files) {
+      if (live.count(rel)) continue;
+      LogInfo("removing " + JoinPath(opt_.dir, rel) + ": not in the manifest (left by an interrupted flush)");
+      RETURN_IF_ERROR(env_->RemoveFile(JoinPath(opt_.dir, rel)));
     }
     return Status::Ok();
   }
@@ -744,12 +731,7 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
 }
 
 Status DescribeStore(Env* env, const std::string& dir, std::string* report) {
-  const std::string manifest_path = JoinPath(dir, kManifestFile);
-  Manifest manifest;
-  if (env->FileExists(manifest_path)) {
-    ASSIGN_OR_RETURN(std::string text, env->ReadFile(manifest_path));
-    ASSIGN_OR_RETURN(manifest, Manifest::Decode(text, manifest_path));
-  }
+  ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(env, dir));
   struct ColumnTotals {
     uint64_t raw = 0, stored = 0, bloom = 0, blocks = 0;
   };
@@ -813,15 +795,9 @@ Status CheckStore(Env* env, const std::string& dir, std::string* report) {
       *report += st.ToString() + "\n";
     }
   };
-  const std::string manifest_path = JoinPath(dir, kManifestFile);
-  Manifest manifest;
-  if (env->FileExists(manifest_path)) {
-    auto text = env->ReadFile(manifest_path);
-    if (!text.ok()) return text.status();
-    auto m = Manifest::Decode(text.value(), manifest_path);
-    note(m.status());
-    if (m.ok()) manifest = std::move(m).value();
-  }
+  auto loaded = LoadManifest(env, dir);
+  note(loaded.status());
+  Manifest manifest = loaded.ok() ? std::move(loaded).value() : Manifest();
   uint64_t rows = 0;
   for (const auto& meta : manifest.parts) {
     auto reader = PartReader::Open(env, JoinPath(dir, meta.RelativePath()));

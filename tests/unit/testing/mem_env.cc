@@ -75,16 +75,6 @@ Result<std::unique_ptr<WritableFile>> MemEnv::NewWritableFile(const std::string&
   return std::unique_ptr<WritableFile>(new MemWritableFile(this, path, state));
 }
 
-Result<std::unique_ptr<WritableFile>> MemEnv::NewAppendableFile(const std::string& path) {
-  std::unique_lock l(mu_);
-  auto it = files_.find(path);
-  if (it == files_.end()) {
-    l.unlock();
-    return NewWritableFile(path);
-  }
-  return std::unique_ptr<WritableFile>(new MemWritableFile(this, path, it->second));
-}
-
 Result<std::unique_ptr<RandomAccessFile>> MemEnv::NewRandomAccessFile(const std::string& path) {
   std::lock_guard l(mu_);
   auto it = files_.find(path);
@@ -107,13 +97,6 @@ Result<std::vector<std::string>> MemEnv::GetChildren(const std::string& dir_in) 
   for (const auto& d : dirs_)
     if (d != dir && DirName(d) == dir) out.insert(d.substr(dir.size() + 1));
   return std::vector<std::string>(out.begin(), out.end());
-}
-
-Result<uint64_t> MemEnv::GetFileSize(const std::string& path) {
-  std::lock_guard l(mu_);
-  auto it = files_.find(path);
-  if (it == files_.end()) return Status::NotFound("stat '" + path + "': no such file");
-  return static_cast<uint64_t>(it->second->data.size());
 }
 
 Status MemEnv::CreateDirs(const std::string& dir_in) {

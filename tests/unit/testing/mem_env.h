@@ -19,11 +19,9 @@ namespace sawlog::testing {
 class MemEnv final : public Env {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   bool FileExists(const std::string& path) override;
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override;
-  Result<uint64_t> GetFileSize(const std::string& path) override;
   Status CreateDirs(const std::string& dir) override;
   Status RemoveFile(const std::string& path) override;
   Status RemoveDir(const std::string& dir) override;
