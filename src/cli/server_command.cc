@@ -15,16 +15,20 @@ void AddServerCommand(CLI::App& app) {
   auto flush = std::make_shared<std::string>("1s");
   auto retention = std::make_shared<std::string>();
   auto max_disk = std::make_shared<std::string>();
+  auto bloom_cache = std::make_shared<std::string>("64MiB");
   cmd->add_option("--data", opts->data_dir, "Data directory (created if missing)")->capture_default_str();
   cmd->add_option("--listen", opts->listen, "HOST:PORT of the HTTP API; port 0 picks a free port")->capture_default_str();
   cmd->add_option("--flush-interval", *flush, "How often received events are written into parts")->capture_default_str();
   cmd->add_option("--retention", *retention, "Drop whole days of events older than this, e.g. 30d (default: keep forever)");
   cmd->add_option("--max-disk-usage", *max_disk,
                   "Drop the oldest days while the stored parts take more than this, e.g. 50GB (default: no limit)");
+  cmd->add_option("--bloom-cache", *bloom_cache,
+                  "Memory for bloom filters kept between searches; 0 reads them from disk every time")
+      ->capture_default_str();
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");
-  cmd->callback([opts, flush, retention, max_disk] {
+  cmd->callback([opts, flush, retention, max_disk, bloom_cache] {
     auto fail = [](const char* flag, const std::string& why) {
       std::fprintf(stderr, "sawlog server: %s: %s\n", flag, why.c_str());
       std::exit(kExitError);
@@ -44,6 +48,9 @@ void AddServerCommand(CLI::App& app) {
       if (!m.ok()) fail("--max-disk-usage", m.status().message());
       opts->max_disk_bytes = m.value();
     }
+    auto cache = ParseByteSize(*bloom_cache);
+    if (!cache.ok()) fail("--bloom-cache", cache.status().message());
+    opts->bloom_cache_bytes = cache.value();
     Status st = RunServer(*opts);
     if (!st.ok()) {
       LogError("sawlog server: " + st.ToString());

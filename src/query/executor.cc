@@ -67,7 +67,7 @@ void CollectFields(const Node& n, std::vector<std::string>* fields) {
 class MatcherFilter final : public RowFilter {
  public:
   explicit MatcherFilter(const Node* root) : matcher_(root) {}
-  bool Matches(const Event& e) const override { return matcher_.Matches(e); }
+  bool Matches(const RowView& row) const override { return matcher_.Matches(row); }
 
  private:
   Matcher matcher_;

@@ -24,14 +24,18 @@ namespace sawlog::query {
 // now_ns resolves relative times such as _time:5m.
 Result<std::unique_ptr<Node>> ParseQuery(std::string_view text, int64_t now_ns);
 
-// Evaluates a parsed query against single events. Thread-compatible (one per thread).
+// Evaluates a parsed query against single events. Thread-safe once built; root must outlive it.
 class Matcher {
  public:
-  explicit Matcher(const Node* root) : root_(root) {}
+  explicit Matcher(const Node* root);
+  ~Matcher();
+  bool Matches(const RowView& row) const;
   bool Matches(const Event& event) const;
 
  private:
-  const Node* root_;
+  struct Term;
+  static bool Eval(const Term& t, const RowView& row);
+  std::unique_ptr<Term> root_;
 };
 
 struct QueryRequest {

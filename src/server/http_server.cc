@@ -221,6 +221,7 @@ Status RunServer(const ServerOptions& options) {
   store_options.wal_skip_damaged = options.wal_skip_damaged;
   store_options.retention_ns = options.retention_ns;
   store_options.max_disk_bytes = options.max_disk_bytes;
+  store_options.bloom_cache_bytes = options.bloom_cache_bytes;
   auto store = Store::Open(store_options);
   if (!store.ok()) return store.status().Annotate("cannot open the data directory '" + options.data_dir + "'");
   Api api(store->get(), Env::Default());

@@ -18,6 +18,7 @@ struct ServerOptions {
   bool wal_skip_damaged = false;
   int64_t retention_ns = 0;     // 0: keep forever
   uint64_t max_disk_bytes = 0;  // 0: no limit
+  size_t bloom_cache_bytes = 64u << 20;
 };
 
 // Opens the store, serves until SIGINT or SIGTERM, then flushes and closes.

@@ -246,9 +246,11 @@ Status PartReader::Corrupt(uint64_t offset, const std::string& why) const {
   return Status::Corruption("part " + path_ + " offset " + std::to_string(offset) + ": " + why);
 }
 
-Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string& path) {
+Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string& path, BloomCache* cache) {
   auto reader = std::unique_ptr<PartReader>(new PartReader);
   reader->path_ = path;
+  reader->cache_ = cache;
+  reader->cache_id_ = BloomCache::NewPartId();
   ASSIGN_OR_RETURN(reader->file_, env->NewRandomAccessFile(path));
   const uint64_t size = reader->file_->Size();
   if (size < kPartFooterSize) return reader->Corrupt(0, "file too short for a part footer");
@@ -305,17 +307,15 @@ Status BlockReader::Load(const PartReader& part, size_t i) {
   block_ = i;
   const BlockInfo& b = part.blocks_[i];
   rows_ = b.rows;
-  RETURN_IF_ERROR(part.file_->Read(b.offset, b.size, &data_));
-  if (data_.size() != b.size) return part.Corrupt(b.offset, "block runs past the end of the file");
+  bytes_read_ = 0;
   decoded_.assign(b.columns.size(), false);
   values_.assign(b.columns.size(), {});
-  raws_.assign(b.columns.size(), {});
+  raws_.resize(b.columns.size());
   int_homes_.clear();
   // _time and _ingest_time decode straight to integers.
   for (size_t c = 0; c < 2; ++c) {
-    std::string raw;
     std::string_view chunk;
-    RETURN_IF_ERROR(ChunkOf(c, &raw, &chunk));
+    RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &chunk));
     Status st = DecodeIntColumn(chunk, rows_, c == 0 ? &times_ : &ingest_times_);
     if (!st.ok()) return Corrupt(c, st.message());
     decoded_[c] = true;
@@ -323,14 +323,20 @@ Status BlockReader::Load(const PartReader& part, size_t i) {
   return Status::Ok();
 }
 
-Status BlockReader::ChunkOf(size_t c, std::string* raw, std::string_view* out) const {
-  const ColumnInfo& col = part_->blocks_[block_].columns[c];
-  std::string_view chunk = std::string_view(data_).substr(col.offset, col.size);
-  if (Checksum(chunk) != col.checksum) return Corrupt(c, "checksum mismatch");
-  *out = chunk;
+// Reads only column c's bytes: a search reads the one or two columns its filter needs, and the
+// rest only of blocks with matches.
+Status BlockReader::ChunkOf(size_t c, std::string* raw, std::string_view* out) {
+  const BlockInfo& b = part_->blocks_[block_];
+  const ColumnInfo& col = b.columns[c];
+  std::string& stored = col.codec == kCodecZstd ? scratch_ : *raw;
+  RETURN_IF_ERROR(part_->file_->Read(b.offset + col.offset, col.size, &stored));
+  bytes_read_ += stored.size();
+  if (stored.size() != col.size) return Corrupt(c, "column runs past the end of the file");
+  if (Checksum(stored) != col.checksum) return Corrupt(c, "checksum mismatch");
+  *out = stored;
   if (col.codec == kCodecZstd) {
     raw->resize(col.raw_size);
-    size_t n = ZSTD_decompressDCtx(DecompressionContext(), raw->data(), raw->size(), chunk.data(), chunk.size());
+    size_t n = ZSTD_decompressDCtx(DecompressionContext(), raw->data(), raw->size(), stored.data(), stored.size());
     if (ZSTD_isError(n) || n != col.raw_size) return Corrupt(c, "zstd cannot decompress");
     *out = *raw;
   }
@@ -369,6 +375,15 @@ Status BlockReader::Decode(const std::vector<std::string>* names) {
   return Status::Ok();
 }
 
+std::optional<std::string_view> BlockReader::Find(size_t r, std::string_view name) const {
+  const BlockInfo& b = part_->blocks_[block_];
+  if (name == kMsgColumn) return decoded_[2] ? values_[2][r] : std::nullopt;
+  if (name == "_stream") return std::string_view(b.stream);
+  for (size_t c = 3; c < b.columns.size(); ++c)
+    if (b.columns[c].name == name && decoded_[c] && values_[c][r]) return values_[c][r];
+  return std::nullopt;
+}
+
 void BlockReader::BuildEvent(size_t r, Event* e) const {
   const BlockInfo& b = part_->blocks_[block_];
   e->time = times_[r];
@@ -392,12 +407,16 @@ Status PartReader::ReadBlock(size_t i, std::vector<Event>* out) const {
 
 Result<bool> PartReader::MayContainToken(size_t i, const ColumnInfo& col, uint64_t token_hash) const {
   if (col.bloom_size == 0) return true;
-  std::string bloom;
-  RETURN_IF_ERROR(file_->Read(blocks_[i].offset + col.bloom_offset, col.bloom_size, &bloom));
-  if (bloom.size() != col.bloom_size || Checksum(bloom) != col.bloom_checksum)
-    return Corrupt(blocks_[i].offset + col.bloom_offset,
-                   "block " + std::to_string(i) + " column '" + col.name + "': bloom filter checksum mismatch");
-  return BloomMayContain(bloom, token_hash);
+  const uint64_t offset = blocks_[i].offset + col.bloom_offset;
+  std::shared_ptr<const std::string> cached = cache_ ? cache_->Lookup(cache_id_, offset) : nullptr;
+  if (cached) return BloomMayContain(*cached, token_hash);
+  auto bloom = std::make_shared<std::string>();
+  RETURN_IF_ERROR(file_->Read(offset, col.bloom_size, bloom.get()));
+  if (bloom->size() != col.bloom_size || Checksum(*bloom) != col.bloom_checksum)
+    return Corrupt(offset, "block " + std::to_string(i) + " column '" + col.name + "': bloom filter checksum mismatch");
+  bool may = BloomMayContain(*bloom, token_hash);
+  if (cache_) cache_->Insert(cache_id_, offset, std::move(bloom));
+  return may;
 }
 
 Status PartReader::Check() const {

@@ -12,6 +12,7 @@
 #include "core/env.h"
 #include "core/event.h"
 #include "core/status.h"
+#include "store/bloom_cache.h"
 
 namespace sawlog {
 
@@ -88,17 +89,22 @@ class BlockReader {
   int64_t Time(size_t row) const { return times_[row]; }
   // Fills e with row's time, stream, and the decoded columns' values.
   void BuildEvent(size_t row, Event* e) const;
+  // A decoded column's value in row (_msg and _stream included), as Event::Find would give it.
+  std::optional<std::string_view> Find(size_t row, std::string_view name) const;
+  // Bytes read from the file since Load().
+  uint64_t bytes_read() const { return bytes_read_; }
 
  private:
   Status DecodeColumn(size_t c);
   // Column c's bytes, checked and decompressed (into *raw when compressed).
-  Status ChunkOf(size_t c, std::string* raw, std::string_view* out) const;
+  Status ChunkOf(size_t c, std::string* raw, std::string_view* out);
   Status Corrupt(size_t c, const std::string& why) const;
 
   const PartReader* part_ = nullptr;
   size_t block_ = 0;
   size_t rows_ = 0;
-  std::string data_;
+  uint64_t bytes_read_ = 0;
+  std::string scratch_;  // compressed bytes of the column being read
   std::vector<bool> decoded_;
   std::vector<std::vector<std::optional<std::string_view>>> values_;
   std::vector<std::string> raws_;
@@ -109,7 +115,9 @@ class BlockReader {
 // A part file opened for reading. Thread-safe: blocks may be read concurrently.
 class PartReader {
  public:
-  static Result<std::unique_ptr<PartReader>> Open(Env* env, const std::string& path);
+  // With a cache, bloom filters are kept there once read (the cache must outlive the reader).
+  static Result<std::unique_ptr<PartReader>> Open(Env* env, const std::string& path,
+                                                  BloomCache* cache = nullptr);
 
   const std::vector<BlockInfo>& blocks() const { return blocks_; }
   const std::string& path() const { return path_; }
@@ -129,6 +137,8 @@ class PartReader {
   std::string path_;
   std::unique_ptr<RandomAccessFile> file_;
   std::vector<BlockInfo> blocks_;
+  BloomCache* cache_ = nullptr;
+  uint64_t cache_id_ = 0;
 };
 
 }  // namespace sawlog

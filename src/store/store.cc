@@ -103,8 +103,20 @@ class PartBlockProbe final : public BlockProbe {
 };
 
 bool RowWanted(const ScanRequest& req, const Event& e) {
-  return e.time >= req.min_time && e.time < req.max_time && (req.row_filter == nullptr || req.row_filter->Matches(e));
+  return e.time >= req.min_time && e.time < req.max_time &&
+         (req.row_filter == nullptr || req.row_filter->Matches(EventRowView(e)));
 }
+
+class BlockRowView final : public RowView {
+ public:
+  BlockRowView(const BlockReader& block, size_t row) : block_(block), row_(row) {}
+  int64_t time() const override { return block_.Time(row_); }
+  std::optional<std::string_view> Find(std::string_view name) const override { return block_.Find(row_, name); }
+
+ private:
+  const BlockReader& block_;
+  size_t row_;
+};
 
 void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
   for (const auto& e : events)
@@ -146,7 +158,6 @@ class ParallelBlockScan {
  private:
   void Work() {
     BlockReader block;
-    Event e;
     std::vector<size_t> wanted;
     for (;;) {
       size_t k = next_++;
@@ -176,13 +187,12 @@ class ParallelBlockScan {
       for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
         if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
         ++rows;
-        block.BuildEvent(r, &e);
-        if (req_.row_filter == nullptr || req_.row_filter->Matches(e)) wanted.push_back(r);
+        if (req_.row_filter == nullptr || req_.row_filter->Matches(BlockRowView(block, r))) wanted.push_back(r);
       }
       if (st.ok() && !wanted.empty() && req_.fields != nullptr) st = block.Decode(nullptr);
       std::lock_guard lock(mu_);
       ++stats_.blocks_read;
-      stats_.bytes_read += b.size;
+      stats_.bytes_read += block.bytes_read();
       stats_.rows_scanned += rows;
       if (!st.ok()) {
         if (error_.ok()) error_ = st;
@@ -207,7 +217,8 @@ class ParallelBlockScan {
 
 class StoreImpl final : public Store {
  public:
-  explicit StoreImpl(StoreOptions options) : opt_(std::move(options)), env_(opt_.env) {}
+  explicit StoreImpl(StoreOptions options)
+      : opt_(std::move(options)), env_(opt_.env), bloom_cache_(opt_.bloom_cache_bytes) {}
   ~StoreImpl() override {
     Status st = Close();
     if (!st.ok()) LogError("closing the store: " + st.ToString());
@@ -224,7 +235,7 @@ class StoreImpl final : public Store {
                                 JoinPath(opt_.dir, "tenants") + "': refusing to treat them all as orphans and delete them");
     RETURN_IF_ERROR(RemoveOrphans(files));
     for (const auto& meta : manifest_.parts) {
-      auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()));
+      auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()), &bloom_cache_);
       if (!reader.ok()) return reader.status();
       parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()}));
     }
@@ -453,7 +464,7 @@ class StoreImpl final : public Store {
       if (summary.ok()) st = env_->RenameFile(path + ".tmp", path);
       else st = summary.status();
       if (st.ok()) st = env_->SyncDir(DirName(path));
-      Result<std::unique_ptr<PartReader>> reader = st.ok() ? PartReader::Open(env_, path) : Result<std::unique_ptr<PartReader>>(st);
+      Result<std::unique_ptr<PartReader>> reader = st.ok() ? PartReader::Open(env_, path, &bloom_cache_) : Result<std::unique_ptr<PartReader>>(st);
       if (!reader.ok()) {
         (void)env_->RemoveFile(path + ".tmp");
         (void)env_->RemoveFile(path);
@@ -536,7 +547,7 @@ class StoreImpl final : public Store {
     Status st = summary.status();
     if (st.ok()) st = env_->RenameFile(path + ".tmp", path);
     if (st.ok()) st = env_->SyncDir(DirName(path));
-    auto reader = st.ok() ? PartReader::Open(env_, path) : Result<std::unique_ptr<PartReader>>(st);
+    auto reader = st.ok() ? PartReader::Open(env_, path, &bloom_cache_) : Result<std::unique_ptr<PartReader>>(st);
     if (!reader.ok()) {
       (void)env_->RemoveFile(path + ".tmp");
       (void)env_->RemoveFile(path);
@@ -695,6 +706,7 @@ class StoreImpl final : public Store {
 
   StoreOptions opt_;
   Env* env_;
+  BloomCache bloom_cache_;  // before the parts: their readers use it until they go
   std::unique_ptr<Wal> wal_;
   std::mutex wal_mu_;
 

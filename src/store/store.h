@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@ struct StoreOptions {
   int64_t retention_ns = 0;
   // Drop the oldest day partitions while parts take more bytes than this (0: no limit).
   uint64_t max_disk_bytes = 0;
+  // Memory for bloom filters kept between searches (least recently used leave first).
+  size_t bloom_cache_bytes = 64u << 20;
   // Start the background flusher and the maintenance thread (merges, retention); tests turn
   // them off and call Flush() and Maintain() themselves.
   bool background_flush = true;
@@ -50,12 +53,35 @@ class BlockProbe {
   virtual bool MayContainToken(std::string_view field, std::string_view folded_token) = 0;
 };
 
+// One event as a row filter sees it: a whole Event from the head, or a row of a stored block
+// read in place from its decoded columns (nothing is copied for rows that do not match).
+class RowView {
+ public:
+  virtual ~RowView() = default;
+  virtual int64_t time() const = 0;
+  // The field's value, _msg and _stream included; nullopt when the event lacks it.
+  virtual std::optional<std::string_view> Find(std::string_view name) const = 0;
+};
+
+class EventRowView final : public RowView {
+ public:
+  explicit EventRowView(const Event& e) : e_(e) {}
+  int64_t time() const override { return e_.time; }
+  std::optional<std::string_view> Find(std::string_view name) const override {
+    const std::string* v = e_.Find(name);
+    return v ? std::optional<std::string_view>(*v) : std::nullopt;
+  }
+
+ private:
+  const Event& e_;
+};
+
 // A query's test of single events, run by the scan on several threads at once (so it must be
 // thread-safe), before the visitor sees the event.
 class RowFilter {
  public:
   virtual ~RowFilter() = default;
-  virtual bool Matches(const Event& event) const = 0;
+  virtual bool Matches(const RowView& row) const = 0;
 };
 
 // A query's test of whether a block may hold matches; blocks it rules out are not read.

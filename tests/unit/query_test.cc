@@ -3,12 +3,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "core/log.h"
 #include "core/timestamp.h"
+#include "core/tokenizer.h"
 #include "parse/parse.h"
 #include "query/query.h"
+#include "query/token_search.h"
 #include "testing/mem_env.h"
 
 namespace sawlog::query {
@@ -158,3 +161,30 @@ TEST(QueryLimits, RefusesBadLimitAndRange) {
 
 }  // namespace
 }  // namespace sawlog::query
+
+// The SIMD search must agree with tokenizing the text, at every length and alignment.
+TEST(TokenSearch, AgreesWithTheTokenizer) {
+  const std::string alphabet = "aAbB_0 .-\xc3\xa9";
+  std::mt19937 rng(7);
+  for (const std::string token : {"a", "ab", "b_0", "aaaaaaaaaaaaaaaaab", "0a", "\xc3\xa9a"}) {
+    sawlog::query::TokenSearch search(token);
+    for (int round = 0; round < 3000; ++round) {
+      std::string text;
+      size_t len = rng() % 70;
+      for (size_t i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+      if (rng() % 3 == 0) text.insert(rng() % (text.size() + 1), rng() % 2 ? token : "AB");
+      bool expected = false;
+      sawlog::ForEachToken(text, [&](std::string_view t) { expected = expected || sawlog::TokenEquals(t, token); });
+      ASSERT_EQ(search.FoundIn(text), expected) << "token '" << token << "' in '" << text << "'";
+    }
+  }
+}
+
+TEST(TokenSearch, Boundaries) {
+  sawlog::query::TokenSearch needle("needle7f3a9c");
+  EXPECT_TRUE(needle.FoundIn("NEEDLE7f3a9c"));
+  EXPECT_TRUE(needle.FoundIn("a long line of text that goes on, then: Needle7F3A9C."));
+  EXPECT_FALSE(needle.FoundIn("a long line of text that goes on, then: xNeedle7F3A9C."));
+  EXPECT_FALSE(needle.FoundIn("a long line of text that goes on, then: Needle7F3A9C_"));
+  EXPECT_FALSE(needle.FoundIn("needle7f3a9"));
+}

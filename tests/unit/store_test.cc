@@ -336,5 +336,22 @@ TEST_F(StoreTest, CheckFindsDamagedParts) {
   EXPECT_NE(report.find(path), std::string::npos) << report;
 }
 
+TEST(BloomCache, KeepsTheRecentlyUsedWithinItsCapacity) {
+  BloomCache cache(250);
+  auto bloom = [](char c) { return std::make_shared<const std::string>(100, c); };
+  const uint64_t a = BloomCache::NewPartId(), b = BloomCache::NewPartId();
+  ASSERT_NE(a, b);
+  cache.Insert(a, 0, bloom('x'));
+  cache.Insert(b, 0, bloom('y'));  // same offset, another part: another entry
+  ASSERT_EQ(*cache.Lookup(a, 0), std::string(100, 'x'));  // a is now the most recent
+  cache.Insert(a, 8, bloom('z'));  // 300 bytes: the least recent (b) leaves
+  EXPECT_EQ(cache.Lookup(b, 0), nullptr);
+  EXPECT_NE(cache.Lookup(a, 0), nullptr);
+  EXPECT_NE(cache.Lookup(a, 8), nullptr);
+  EXPECT_EQ(cache.bytes(), 200u);
+  cache.Insert(a, 16, std::make_shared<const std::string>(251, 'w'));  // larger than the cache
+  EXPECT_EQ(cache.Lookup(a, 16), nullptr);
+}
+
 }  // namespace
 }  // namespace sawlog
