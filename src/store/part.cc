@@ -81,6 +81,8 @@ std::string IntText(int64_t v) { return std::to_string(v); }
 }  // namespace
 
 const ColumnInfo* BlockInfo::Column(std::string_view name) const {
+  // Most searches are of _msg, always the third column of a block read from a file.
+  if (columns.size() > 2 && name == columns[2].name) return &columns[2];
   for (const auto& c : columns)
     if (c.name == name) return &c;
   return nullptr;
@@ -249,8 +251,6 @@ Status PartReader::Corrupt(uint64_t offset, const std::string& why) const {
 Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string& path, BloomCache* cache) {
   auto reader = std::unique_ptr<PartReader>(new PartReader);
   reader->path_ = path;
-  reader->cache_ = cache;
-  reader->cache_id_ = BloomCache::NewPartId();
   ASSIGN_OR_RETURN(reader->file_, env->NewRandomAccessFile(path));
   const uint64_t size = reader->file_->Size();
   if (size < kPartFooterSize) return reader->Corrupt(0, "file too short for a part footer");
@@ -299,6 +299,12 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
         b.columns[2].name != kMsgColumn)
       return reader->Corrupt(index_offset, "block lacks its built-in columns");
   }
+  size_t slots = 0;
+  for (const auto& b : reader->blocks_) {
+    reader->first_slot_.push_back(slots);
+    slots += b.columns.size();
+  }
+  reader->blooms_ = std::make_unique<CachedBlooms>(cache);
   return reader;
 }
 
@@ -405,18 +411,38 @@ Status PartReader::ReadBlock(size_t i, std::vector<Event>* out) const {
   return Status::Ok();
 }
 
-Result<bool> PartReader::MayContainToken(size_t i, const ColumnInfo& col, uint64_t token_hash) const {
-  if (col.bloom_size == 0) return true;
+Result<std::string> PartReader::ReadBloom(size_t i, const ColumnInfo& col) const {
   const uint64_t offset = blocks_[i].offset + col.bloom_offset;
-  std::shared_ptr<const std::string> cached = cache_ ? cache_->Lookup(cache_id_, offset) : nullptr;
-  if (cached) return BloomMayContain(*cached, token_hash);
-  auto bloom = std::make_shared<std::string>();
-  RETURN_IF_ERROR(file_->Read(offset, col.bloom_size, bloom.get()));
-  if (bloom->size() != col.bloom_size || Checksum(*bloom) != col.bloom_checksum)
+  std::string bloom;
+  RETURN_IF_ERROR(file_->Read(offset, col.bloom_size, &bloom));
+  if (bloom.size() != col.bloom_size || Checksum(bloom) != col.bloom_checksum)
     return Corrupt(offset, "block " + std::to_string(i) + " column '" + col.name + "': bloom filter checksum mismatch");
-  bool may = BloomMayContain(*bloom, token_hash);
-  if (cache_) cache_->Insert(cache_id_, offset, std::move(bloom));
-  return may;
+  return bloom;
+}
+
+Result<std::shared_ptr<const PartBlooms>> PartReader::PinBlooms() const {
+  return blooms_->Pin([this]() -> Result<PartBlooms> {
+    PartBlooms all;
+    for (size_t i = 0; i < blocks_.size(); ++i)
+      for (const auto& col : blocks_[i].columns) {
+        if (col.bloom_size == 0) {
+          all.Add({});
+          continue;
+        }
+        ASSIGN_OR_RETURN(std::string bloom, ReadBloom(i, col));
+        all.Add(bloom);
+      }
+    return all;
+  });
+}
+
+Result<bool> PartReader::MayContainToken(size_t i, const ColumnInfo& col, uint64_t token_hash,
+                                         const PartBlooms* pinned) const {
+  if (col.bloom_size == 0) return true;
+  if (pinned)
+    return BloomMayContain(pinned->Get(first_slot_[i] + static_cast<size_t>(&col - blocks_[i].columns.data())), token_hash);
+  ASSIGN_OR_RETURN(std::string bloom, ReadBloom(i, col));
+  return BloomMayContain(bloom, token_hash);
 }
 
 Status PartReader::Check() const {

@@ -123,9 +123,14 @@ class PartReader {
   const std::string& path() const { return path_; }
   // Decodes the events of block i, appending them to *out.
   Status ReadBlock(size_t i, std::vector<Event>* out) const;
-  // False only when the column of block i certainly lacks the token (its bloom filter says so);
-  // the token hash is TokenHash() of the case-folded token.
-  Result<bool> MayContainToken(size_t i, const ColumnInfo& column, uint64_t token_hash) const;
+  // The part's bloom filters from the cache, read and checked on first use; null when there
+  // is no cache or they do not fit in it.
+  Result<std::shared_ptr<const PartBlooms>> PinBlooms() const;
+  // False only when the column (one of block i's) certainly lacks the token (its bloom filter
+  // says so); the token hash is TokenHash() of the case-folded token. Reads the filter from
+  // `pinned` (PinBlooms()) when given, else from the file.
+  Result<bool> MayContainToken(size_t i, const ColumnInfo& column, uint64_t token_hash,
+                               const PartBlooms* pinned = nullptr) const;
   // Verifies every checksum and decodes every block.
   Status Check() const;
   uint64_t size() const { return file_->Size(); }
@@ -137,8 +142,10 @@ class PartReader {
   std::string path_;
   std::unique_ptr<RandomAccessFile> file_;
   std::vector<BlockInfo> blocks_;
-  BloomCache* cache_ = nullptr;
-  uint64_t cache_id_ = 0;
+  Result<std::string> ReadBloom(size_t i, const ColumnInfo& col) const;
+
+  std::vector<size_t> first_slot_;  // per block: the PartBlooms slot of its first column
+  std::unique_ptr<CachedBlooms> blooms_;
 };
 
 }  // namespace sawlog

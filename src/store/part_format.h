@@ -16,7 +16,7 @@
 namespace sawlog::part {
 
 inline constexpr uint64_t kPartMagic = 0x3154524150574153ull;  // "SAWPART1"
-inline constexpr uint32_t kPartVersion = 2;
+inline constexpr uint32_t kPartVersion = 3;
 inline constexpr size_t kPartFooterSize = 40;
 inline constexpr const char* kPartSuffix = ".part";
 // Rows per block: enough for zstd to find repetition, small enough that a query touching one
@@ -24,7 +24,7 @@ inline constexpr const char* kPartSuffix = ".part";
 // stored 7% smaller than 8,192 but made the needle search 1.6x and a rare-token search 2x slower;
 // 4,096 rows made the store 7% larger again for 1.4x faster needle searches.
 inline constexpr size_t kMaxBlockRows = 8192;
-inline constexpr size_t kMaxBlockBytes = 2 << 20;
+inline constexpr size_t kMaxBlockBytes = 1 << 20;
 // zstd levels of column chunks. Flushed parts live seconds before a merge rewrites them: they
 // get a fast level. Merged parts hold the data for its lifetime: they get a stronger one.
 // (docs/benchmarks.md has the measurements behind these values.)

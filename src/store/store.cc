@@ -79,7 +79,8 @@ int64_t DayNumber(int64_t nanos) { return nanos >= 0 ? nanos / kNanosPerDay : (n
 // Answers a BlockFilter's questions from a part's index and bloom filters.
 class PartBlockProbe final : public BlockProbe {
  public:
-  PartBlockProbe(const PartReader& reader, size_t block) : reader_(reader), block_(block) {}
+  PartBlockProbe(const PartReader& reader, size_t block, const PartBlooms* blooms)
+      : reader_(reader), block_(block), blooms_(blooms) {}
   bool HasField(std::string_view field) override {
     return field == "_stream" || field == "_msg" || reader_.blocks()[block_].Column(field) != nullptr;
   }
@@ -93,13 +94,14 @@ class PartBlockProbe final : public BlockProbe {
     const ColumnInfo* col = b.Column(field);
     if (col == nullptr) return false;
     // A damaged filter cannot rule the block out; reading the block then reports the damage.
-    auto may = reader_.MayContainToken(block_, *col, TokenHash(token));
+    auto may = reader_.MayContainToken(block_, *col, TokenHash(token), blooms_);
     return !may.ok() || may.value();
   }
 
  private:
   const PartReader& reader_;
   size_t block_;
+  const PartBlooms* blooms_;
 };
 
 bool RowWanted(const ScanRequest& req, const Event& e) {
@@ -132,6 +134,7 @@ class ParallelBlockScan {
     const PartReader* part;
     size_t block;
     int64_t max_time;
+    const PartBlooms* blooms;  // the part's pinned filters, or null
   };
 
   ParallelBlockScan(const ScanRequest& req, ScanVisitor* visitor, std::vector<Candidate> candidates)
@@ -173,7 +176,7 @@ class ParallelBlockScan {
         }
       }
       if (req_.filter) {
-        PartBlockProbe probe(*c.part, c.block);
+        PartBlockProbe probe(*c.part, c.block, c.blooms);
         if (!req_.filter->MayMatch(probe)) {
           std::lock_guard lock(mu_);
           ++stats_.blocks_pruned;
@@ -344,11 +347,18 @@ class StoreImpl final : public Store {
     // Blocks of all parts, newest end first: a query that wants the newest N stops as soon as
     // the blocks left are all older than what it has.
     std::vector<ParallelBlockScan::Candidate> candidates;
+    std::vector<std::shared_ptr<const PartBlooms>> pinned;
     for (const auto& p : parts) {
       const auto& blocks = p->reader->blocks();
+      const PartBlooms* blooms = nullptr;
+      if (req.filter) {
+        // A damaged filter is reported when the block's own filter is read (and then read whole).
+        auto pin = p->reader->PinBlooms();
+        if (pin.ok() && pin.value()) blooms = pinned.emplace_back(std::move(pin).value()).get();
+      }
       for (size_t i = 0; i < blocks.size(); ++i)
         if (blocks[i].max_time >= req.min_time && blocks[i].min_time < req.max_time)
-          candidates.push_back({p->reader.get(), i, blocks[i].max_time});
+          candidates.push_back({p->reader.get(), i, blocks[i].max_time, blooms});
     }
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.max_time > b.max_time; });
     ScanStats local;

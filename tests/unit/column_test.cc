@@ -60,8 +60,17 @@ TEST(BloomFilter, HasNoFalseNegativesAndFewFalsePositives) {
   std::string filter = BuildBloomFilter(hashes);
   for (uint64_t h : hashes) ASSERT_TRUE(BloomMayContain(filter, h));
   int false_positives = 0;
-  for (int i = 0; i < 10000; ++i) false_positives += BloomMayContain(filter, TokenHash("other" + std::to_string(i)));
-  EXPECT_LT(false_positives, 200);  // about 0.6% expected
+  for (int i = 0; i < 100000; ++i) false_positives += BloomMayContain(filter, TokenHash("other" + std::to_string(i)));
+  EXPECT_LT(false_positives, 300);  // 0.1-0.2% expected
+  EXPECT_EQ(filter.size() % 64, 0u);  // whole 512-bit blocks
+}
+
+TEST(BloomFilter, SmallFiltersAreOneSmallBlock) {
+  std::vector<uint64_t> hashes = {TokenHash("get"), TokenHash("post")};
+  std::string filter = BuildBloomFilter(hashes);
+  EXPECT_EQ(filter.size(), 8u);
+  for (uint64_t h : hashes) EXPECT_TRUE(BloomMayContain(filter, h));
+  EXPECT_TRUE(BloomMayContain("", TokenHash("x")));  // no filter rules nothing out
 }
 
 }  // namespace

@@ -336,21 +336,38 @@ TEST_F(StoreTest, CheckFindsDamagedParts) {
   EXPECT_NE(report.find(path), std::string::npos) << report;
 }
 
-TEST(BloomCache, KeepsTheRecentlyUsedWithinItsCapacity) {
-  BloomCache cache(250);
-  auto bloom = [](char c) { return std::make_shared<const std::string>(100, c); };
-  const uint64_t a = BloomCache::NewPartId(), b = BloomCache::NewPartId();
-  ASSERT_NE(a, b);
-  cache.Insert(a, 0, bloom('x'));
-  cache.Insert(b, 0, bloom('y'));  // same offset, another part: another entry
-  ASSERT_EQ(*cache.Lookup(a, 0), std::string(100, 'x'));  // a is now the most recent
-  cache.Insert(a, 8, bloom('z'));  // 300 bytes: the least recent (b) leaves
-  EXPECT_EQ(cache.Lookup(b, 0), nullptr);
-  EXPECT_NE(cache.Lookup(a, 0), nullptr);
-  EXPECT_NE(cache.Lookup(a, 8), nullptr);
-  EXPECT_EQ(cache.bytes(), 200u);
-  cache.Insert(a, 16, std::make_shared<const std::string>(251, 'w'));  // larger than the cache
-  EXPECT_EQ(cache.Lookup(a, 16), nullptr);
+TEST(BloomCache, PartsSearchedLeastRecentlyGiveUpTheirFilters) {
+  auto filters = [](size_t bytes, char c) {
+    return [=]() -> Result<PartBlooms> {
+      PartBlooms b;
+      b.Add(std::string(bytes, c));
+      return b;
+    };
+  };
+  const size_t overhead = PartBlooms().bytes() + sizeof(size_t);  // one slot's bookkeeping
+  BloomCache cache(250 + 2 * overhead);
+  CachedBlooms a(&cache), b(&cache), c(&cache);
+  ASSERT_EQ(a.Pin(filters(100, 'a')).value()->Get(0), std::string(100, 'a'));
+  ASSERT_EQ(b.Pin(filters(100, 'b')).value()->Get(0), std::string(100, 'b'));
+  // Kept: a second pin does not load again.
+  EXPECT_EQ(a.Pin(filters(100, 'x')).value()->Get(0), std::string(100, 'a'));
+  EXPECT_EQ(cache.bytes(), 200 + 2 * overhead);
+  // c does not fit beside both: b, searched least recently, gives its filters up.
+  auto pinned_b = b.Pin(filters(100, 'x')).value();  // now b is the most recent...
+  EXPECT_EQ(a.Pin(filters(100, 'x')).value()->Get(0), std::string(100, 'a'));  // ...and now a
+  ASSERT_NE(c.Pin(filters(100, 'c')).value(), nullptr);
+  EXPECT_EQ(pinned_b->Get(0), std::string(100, 'b'));  // a search holding them keeps its copy
+  EXPECT_EQ(b.Pin(filters(100, 'B')).value()->Get(0), std::string(100, 'B'));  // reloaded, a out
+  EXPECT_EQ(a.Pin(filters(100, 'A')).value()->Get(0), std::string(100, 'A'));
+  // Filters bigger than the whole budget are never kept.
+  CachedBlooms big(&cache);
+  EXPECT_EQ(big.Pin(filters(1000, 'g')).value(), nullptr);
+  // Without a cache nothing is loaded.
+  CachedBlooms none(nullptr);
+  EXPECT_EQ(none.Pin(filters(1, 'n')).value(), nullptr);
+  // A load that fails is reported.
+  CachedBlooms broken(&cache);
+  EXPECT_FALSE(broken.Pin([]() -> Result<PartBlooms> { return Status::Corruption("bad"); }).ok());
 }
 
 }  // namespace
