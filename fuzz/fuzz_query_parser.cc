@@ -30,6 +30,13 @@ void CheckTree(const Node& n) {
     case NodeKind::kTime:
       if (!n.children.empty() || n.max_time <= n.min_time) __builtin_trap();
       break;
+    case NodeKind::kStream:
+      if (!n.children.empty()) __builtin_trap();
+      for (const auto& m : n.labels) {
+        bool regex = m.op == sawlog::query::LabelMatcher::Op::kRegex || m.op == sawlog::query::LabelMatcher::Op::kNotRegex;
+        if (m.name.empty() || regex != (m.regex != nullptr)) __builtin_trap();
+      }
+      break;
     default:
       if (!n.children.empty()) __builtin_trap();
   }

@@ -35,6 +35,31 @@ std::string CanonicalStream(std::vector<std::pair<std::string, std::string>> lab
   return out;
 }
 
+bool ParseCanonicalStream(std::string_view s, std::vector<std::pair<std::string, std::string>>* labels) {
+  labels->clear();
+  if (s.size() < 2 || s.front() != '{' || s.back() != '}') return false;
+  size_t i = 1;
+  const size_t end = s.size() - 1;
+  while (i < end) {
+    size_t eq = s.find("=\"", i);
+    if (eq == std::string_view::npos || eq >= end) return false;
+    std::string name(s.substr(i, eq - i)), value;
+    i = eq + 2;
+    while (i < end && s[i] != '"') {
+      if (s[i] == '\\' && i + 1 < end) ++i;
+      value += s[i++];
+    }
+    if (i >= end) return false;
+    ++i;  // the closing quote
+    labels->emplace_back(std::move(name), std::move(value));
+    if (i < end) {
+      if (s[i] != ',') return false;
+      ++i;
+    }
+  }
+  return true;
+}
+
 bool IsValidTenant(std::string_view tenant) {
   if (tenant.empty() || tenant.size() > 64) return false;
   return std::all_of(tenant.begin(), tenant.end(), [](char c) {

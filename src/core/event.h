@@ -30,6 +30,8 @@ struct Event {
 
 // Builds the canonical stream string from labels: sorted by name, values escaped.
 std::string CanonicalStream(std::vector<std::pair<std::string, std::string>> labels);
+// The labels of a canonical stream string, in its order; false when it is not one.
+bool ParseCanonicalStream(std::string_view stream, std::vector<std::pair<std::string, std::string>>* labels);
 
 // Tenants name directories, so their names are restricted: [A-Za-z0-9_-]{1,64}.
 bool IsValidTenant(std::string_view tenant);

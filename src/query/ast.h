@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 namespace sawlog::query {
 
 enum class NodeKind {
@@ -15,9 +19,19 @@ enum class NodeKind {
   kPrefix,  // `err*`: a token starting with the prefix
   kPhrase,  // consecutive tokens; with no tokens (e.g. "---" or ""), an exact substring / empty test
   kTime,    // `_time:...`: a time range
+  kStream,  // `_stream:{service="api", host=~"web-.*"}`: the event's stream labels
   kAnd,
   kOr,
   kNot,
+};
+
+// One `label op "value"` of a stream selector. A missing label has the value "" (as in LogQL).
+struct LabelMatcher {
+  enum class Op { kEq, kNe, kRegex, kNotRegex };
+  std::string name;
+  Op op = Op::kEq;
+  std::string value;
+  std::shared_ptr<const re2::RE2> regex;  // kRegex, kNotRegex: value, anchored at both ends
 };
 
 struct Node {
@@ -26,6 +40,7 @@ struct Node {
   std::vector<std::string> tokens;       // case-folded tokens of a word, prefix or phrase
   std::string text;                      // the literal as written (phrases without tokens)
   int64_t min_time = 0, max_time = 0;    // kTime: [min_time, max_time)
+  std::vector<LabelMatcher> labels;      // kStream: every one must hold
   std::vector<std::unique_ptr<Node>> children;
   size_t position = 0;                   // 1-based column where the node starts
 

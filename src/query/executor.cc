@@ -3,6 +3,7 @@
 #include <queue>
 
 #include "query/query.h"
+#include "query/stream_selector.h"
 
 namespace sawlog::query {
 
@@ -17,6 +18,26 @@ void NarrowTimeRange(const Node& n, int64_t* min_time, int64_t* max_time) {
     for (const auto& c : n.children) NarrowTimeRange(*c, min_time, max_time);
   }
 }
+
+// The stream selectors ANDed at the top level: the store answers them from its stream index
+// before reading any block.
+void CollectStreamSelectors(const Node& n, std::vector<const Node*>* out) {
+  if (n.kind == NodeKind::kStream) out->push_back(&n);
+  else if (n.kind == NodeKind::kAnd)
+    for (const auto& c : n.children) CollectStreamSelectors(*c, out);
+}
+
+class StreamSelectorFilter final : public StreamFilter {
+ public:
+  explicit StreamSelectorFilter(std::vector<const Node*> selectors) : selectors_(std::move(selectors)) {}
+  bool Matches(std::string_view stream) const override {
+    return std::all_of(selectors_.begin(), selectors_.end(),
+                       [&](const Node* n) { return StreamMatches(n->labels, stream); });
+  }
+
+ private:
+  std::vector<const Node*> selectors_;
+};
 
 // Rules out stored blocks whose bloom filters lack a token that every match needs.
 class TokenBlockFilter final : public BlockFilter {
@@ -34,6 +55,7 @@ class TokenBlockFilter final : public BlockFilter {
     switch (n.kind) {
       case NodeKind::kAll:
       case NodeKind::kTime:
+      case NodeKind::kStream:  // pruned by StreamSelectorFilter when it can be, else per row
       case NodeKind::kNot:
         return true;
       case NodeKind::kAnd:
@@ -136,6 +158,11 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   if (stats == nullptr) stats = &local;
   TokenBlockFilter filter(root.get());
   scan.filter = &filter;
+  std::vector<const Node*> selectors;
+  CollectStreamSelectors(*root, &selectors);
+  const bool by_stream = !selectors.empty();
+  StreamSelectorFilter streams(std::move(selectors));
+  if (by_stream) scan.stream_filter = &streams;
   std::vector<std::string> fields;
   CollectFields(*root, &fields);
   scan.fields = &fields;

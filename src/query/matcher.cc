@@ -4,6 +4,7 @@
 
 #include "core/tokenizer.h"
 #include "query/query.h"
+#include "query/stream_selector.h"
 #include "query/token_search.h"
 
 namespace sawlog::query {
@@ -64,6 +65,19 @@ bool Matcher::Eval(const Term& t, const RowView& row) {
       return true;
     case NodeKind::kTime:
       return row.time() >= n.min_time && row.time() < n.max_time;
+    case NodeKind::kStream: {
+      // Rows come in runs of one stream: remember the last answer instead of parsing each row's.
+      thread_local const Node* last_node = nullptr;
+      thread_local std::string last_stream;
+      thread_local bool last_result = false;
+      std::string_view stream = row.Find("_stream").value_or("{}");
+      if (last_node != &n || last_stream != stream) {
+        last_node = &n;
+        last_stream.assign(stream);
+        last_result = StreamMatches(n.labels, stream);
+      }
+      return last_result;
+    }
     case NodeKind::kNot:
       return !Eval(t.children[0], row);
     case NodeKind::kAnd:

@@ -5,16 +5,18 @@
 #include "core/timestamp.h"
 #include "core/tokenizer.h"
 #include "query/query.h"
+#include "query/quoted.h"
+#include "query/stream_selector.h"
 
 namespace sawlog::query {
 
 namespace {
 
-enum class Lex { kEnd, kWord, kPhrase, kRange, kLParen, kRParen };
+enum class Lex { kEnd, kWord, kPhrase, kRange, kSelector, kLParen, kRParen };
 
 struct Lexeme {
   Lex kind = Lex::kEnd;
-  std::string text;     // word as written, phrase unescaped, range inside the brackets
+  std::string text;     // word as written, phrase unescaped, range or selector inside the brackets
   size_t position = 0;  // 1-based column
   bool glued = false;   // starts right where the previous lexeme ended (no space between)
   char close = 0;       // kRange: ']' or ')'
@@ -49,22 +51,8 @@ Result<std::vector<Lexeme>> Lexify(std::string_view s) {
       ++i;
     } else if (c == '"' || c == '\'') {
       lx.kind = Lex::kPhrase;
-      char quote = c;
-      ++i;
-      bool closed = false;
-      while (i < s.size()) {
-        if (s[i] == '\\' && i + 1 < s.size()) {
-          lx.text += s[i + 1];
-          i += 2;
-        } else if (s[i] == quote) {
-          closed = true;
-          ++i;
-          break;
-        } else {
-          lx.text += s[i++];
-        }
-      }
-      if (!closed) return ErrorAt(lx.position, std::string("unterminated phrase: expected a closing ") + quote);
+      if (!ReadQuoted(s, &i, &lx.text))
+        return ErrorAt(lx.position, std::string("unterminated phrase: expected a closing ") + c);
     } else if (c == '[' && !out.empty() && out.back().kind == Lex::kWord && lx.glued && out.back().text.ends_with(':')) {
       lx.kind = Lex::kRange;
       ++i;
@@ -73,13 +61,27 @@ Result<std::vector<Lexeme>> Lexify(std::string_view s) {
       if (i >= s.size()) return ErrorAt(lx.position, "unterminated time range: expected ']' or ')'");
       lx.text = std::string(s.substr(start, i - start));
       lx.close = s[i++];
+    } else if (c == '{' && !out.empty() && out.back().kind == Lex::kWord && lx.glued && out.back().text.ends_with(':')) {
+      // A stream selector: up to the '}' outside quotes.
+      lx.kind = Lex::kSelector;
+      ++i;
+      size_t start = i;
+      char quote = 0;
+      for (; i < s.size() && (quote || s[i] != '}'); ++i) {
+        if (quote && s[i] == '\\') ++i;
+        else if (quote && s[i] == quote) quote = 0;
+        else if (!quote && (s[i] == '"' || s[i] == '\'')) quote = s[i];
+      }
+      if (i >= s.size()) return ErrorAt(lx.position, "unterminated stream selector: expected '}'");
+      lx.text = std::string(s.substr(start, i - start));
+      ++i;
     } else {
       lx.kind = Lex::kWord;
       size_t start = i;
       while (i < s.size() && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '(' &&
              s[i] != ')' && s[i] != '"' && s[i] != '\'') {
         ++i;
-        if (s[i - 1] == ':' && i < s.size() && s[i] == '[') break;
+        if (s[i - 1] == ':' && i < s.size() && (s[i] == '[' || s[i] == '{')) break;
       }
       lx.text = std::string(s.substr(start, i - start));
     }
@@ -225,7 +227,7 @@ class Parser {
         std::string rest = l.text.substr(colon + 1);
         if (rest.empty()) {
           const Lexeme& v = Peek();
-          if (!v.glued || (v.kind != Lex::kPhrase && v.kind != Lex::kRange && v.kind != Lex::kWord))
+          if (!v.glued || (v.kind != Lex::kPhrase && v.kind != Lex::kRange && v.kind != Lex::kSelector && v.kind != Lex::kWord))
             return ErrorAt(value_pos, "expected a value after '" + field + ":'");
           l = Next();
         } else {
@@ -236,6 +238,15 @@ class Parser {
     }
     if (field == "_time") return TimeFilter(l);
     if (l.kind == Lex::kRange) return ErrorAt(l.position, "a range applies only to _time in this version");
+    if (l.kind == Lex::kSelector) {
+      if (field != "_stream") return ErrorAt(l.position, "a selector {...} applies only to _stream");
+      auto n = std::make_unique<Node>();
+      n->kind = NodeKind::kStream;
+      n->field = field;
+      n->position = l.position;
+      ASSIGN_OR_RETURN(n->labels, ParseStreamSelector(l.text, l.position + 1));
+      return n;
+    }
     auto n = std::make_unique<Node>();
     n->field = field;
     n->position = l.position;
@@ -315,6 +326,7 @@ std::string Node::ToString() const {
     case NodeKind::kPrefix: return leaf("prefix");
     case NodeKind::kPhrase: return leaf("phrase");
     case NodeKind::kTime: return "time(" + std::to_string(min_time) + "," + std::to_string(max_time) + ")";
+    case NodeKind::kStream: return "stream(" + SelectorToString(labels) + ")";
     case NodeKind::kNot: return "NOT " + children[0]->ToString();
     case NodeKind::kAnd:
     case NodeKind::kOr: {

@@ -303,7 +303,13 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   for (const auto& b : reader->blocks_) {
     reader->first_slot_.push_back(slots);
     slots += b.columns.size();
+    reader->streams_.push_back(b.stream);
   }
+  std::sort(reader->streams_.begin(), reader->streams_.end());
+  reader->streams_.erase(std::unique(reader->streams_.begin(), reader->streams_.end()), reader->streams_.end());
+  for (auto& b : reader->blocks_)
+    b.stream_id = static_cast<uint32_t>(
+        std::lower_bound(reader->streams_.begin(), reader->streams_.end(), b.stream) - reader->streams_.begin());
   reader->blooms_ = std::make_unique<CachedBlooms>(cache);
   return reader;
 }

@@ -30,6 +30,7 @@ struct ColumnInfo {
 
 struct BlockInfo {
   std::string stream;
+  uint32_t stream_id = 0;  // index into PartReader::streams()
   int64_t min_time = 0;
   int64_t max_time = 0;
   uint64_t rows = 0;
@@ -120,6 +121,8 @@ class PartReader {
                                                   BloomCache* cache = nullptr);
 
   const std::vector<BlockInfo>& blocks() const { return blocks_; }
+  // The part's stream index: its distinct streams, sorted; BlockInfo::stream_id points here.
+  const std::vector<std::string>& streams() const { return streams_; }
   const std::string& path() const { return path_; }
   // Decodes the events of block i, appending them to *out.
   Status ReadBlock(size_t i, std::vector<Event>* out) const;
@@ -138,12 +141,12 @@ class PartReader {
  private:
   friend class BlockReader;
   Status Corrupt(uint64_t offset, const std::string& why) const;
+  Result<std::string> ReadBloom(size_t i, const ColumnInfo& col) const;
 
   std::string path_;
   std::unique_ptr<RandomAccessFile> file_;
   std::vector<BlockInfo> blocks_;
-  Result<std::string> ReadBloom(size_t i, const ColumnInfo& col) const;
-
+  std::vector<std::string> streams_;
   std::vector<size_t> first_slot_;  // per block: the PartBlooms slot of its first column
   std::unique_ptr<CachedBlooms> blooms_;
 };

@@ -348,22 +348,47 @@ class StoreImpl final : public Store {
     // the blocks left are all older than what it has.
     std::vector<ParallelBlockScan::Candidate> candidates;
     std::vector<std::shared_ptr<const PartBlooms>> pinned;
+    // The stream filter runs once per distinct stream, over the parts' stream indexes.
+    std::unordered_map<std::string_view, bool> stream_ok;
+    std::vector<char> part_stream_ok;
+    uint64_t pruned_by_stream = 0;
     for (const auto& p : parts) {
       const auto& blocks = p->reader->blocks();
+      if (req.stream_filter) {
+        const auto& streams = p->reader->streams();
+        part_stream_ok.assign(streams.size(), 0);
+        for (size_t s = 0; s < streams.size(); ++s) {
+          auto [it, fresh] = stream_ok.try_emplace(streams[s], false);
+          if (fresh) it->second = req.stream_filter->Matches(streams[s]);
+          part_stream_ok[s] = it->second;
+        }
+        if (std::none_of(part_stream_ok.begin(), part_stream_ok.end(), [](char ok) { return ok; })) {
+          for (const auto& b : blocks) pruned_by_stream += b.max_time >= req.min_time && b.min_time < req.max_time;
+          continue;
+        }
+      }
       const PartBlooms* blooms = nullptr;
       if (req.filter) {
         // A damaged filter is reported when the block's own filter is read (and then read whole).
         auto pin = p->reader->PinBlooms();
         if (pin.ok() && pin.value()) blooms = pinned.emplace_back(std::move(pin).value()).get();
       }
-      for (size_t i = 0; i < blocks.size(); ++i)
-        if (blocks[i].max_time >= req.min_time && blocks[i].min_time < req.max_time)
-          candidates.push_back({p->reader.get(), i, blocks[i].max_time, blooms});
+      for (size_t i = 0; i < blocks.size(); ++i) {
+        if (blocks[i].max_time < req.min_time || blocks[i].min_time >= req.max_time) continue;
+        if (req.stream_filter && !part_stream_ok[blocks[i].stream_id]) {
+          ++pruned_by_stream;
+          continue;
+        }
+        candidates.push_back({p->reader.get(), i, blocks[i].max_time, blooms});
+      }
     }
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.max_time > b.max_time; });
     ScanStats local;
+    ScanStats* stats = req.stats ? req.stats : &local;
+    stats->blocks += pruned_by_stream;
+    stats->blocks_pruned += pruned_by_stream;
     ParallelBlockScan scan(req, visitor, std::move(candidates));
-    RETURN_IF_ERROR(scan.Run(req.stats ? req.stats : &local));
+    RETURN_IF_ERROR(scan.Run(stats));
     return Status::Ok();
   }
 

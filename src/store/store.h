@@ -84,6 +84,14 @@ class RowFilter {
   virtual bool Matches(const RowView& row) const = 0;
 };
 
+// A query's test of stream strings ({host="a",service="b"}): blocks of streams it rejects are
+// skipped before their bloom filters are probed. Thread-safe.
+class StreamFilter {
+ public:
+  virtual ~StreamFilter() = default;
+  virtual bool Matches(std::string_view stream) const = 0;
+};
+
 // A query's test of whether a block may hold matches; blocks it rules out are not read.
 class BlockFilter {
  public:
@@ -94,7 +102,7 @@ class BlockFilter {
 struct ScanStats {
   uint64_t blocks = 0;             // stored blocks of the tenant in the time range
   uint64_t blocks_skipped = 0;     // older than every event the visitor still wants
-  uint64_t blocks_pruned = 0;      // ruled out by the filter
+  uint64_t blocks_pruned = 0;      // ruled out by the stream filter or the block filter
   uint64_t blocks_read = 0;
   uint64_t bytes_read = 0;
   uint64_t rows_scanned = 0;       // rows of read blocks tested against the row filter
@@ -104,6 +112,7 @@ struct ScanRequest {
   std::string tenant = std::string(kDefaultTenant);
   int64_t min_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t max_time = std::numeric_limits<int64_t>::max();  // exclusive
+  const StreamFilter* stream_filter = nullptr;  // optional; the row filter must imply it
   const BlockFilter* filter = nullptr;  // optional
   const RowFilter* row_filter = nullptr;  // optional; rows it rejects never reach the visitor
   // The fields Test() needs (_msg included when it does); null: all of them.

@@ -53,11 +53,14 @@ TestFile Load(const std::filesystem::path& path) {
       EXPECT_TRUE(st.ok()) << path << ":" << n << ": " << st.ToString();
       Event e;
       e.time = e.ingest_time = kNow - static_cast<int64_t>(1000 - tf.events.size()) * kNanosPerSecond;
+      std::vector<std::pair<std::string, std::string>> labels;
       for (auto& f : fields) {
         if (f.name == "_msg") e.msg = f.value;
         else if (f.name == "_time") e.time = ParseTimestamp(f.value).value();
+        else if (f.name.starts_with("_stream.")) labels.emplace_back(f.name.substr(8), f.value);
         else e.fields.push_back(f);
       }
+      e.stream = CanonicalStream(std::move(labels));
       tf.events.push_back(std::move(e));
     } else if (take("query ")) {
       pending = Case{path.filename().string(), n, line, false, ""};
@@ -157,6 +160,42 @@ TEST(QueryLimits, RefusesBadLimitAndRange) {
   req.start = 10;
   req.end = 10;
   EXPECT_EQ(RunQuery(store->get(), req).status().code(), Code::kInvalidArgument);
+}
+
+// A stream selector prunes blocks by the parts' stream index, before any is read.
+TEST(StreamIndex, SelectorPrunesBlocksBeforeReadingThem) {
+  SetLogEnabled(false);
+  testing::MemEnv env;
+  auto store = OpenTestStore(&env);
+  ASSERT_TRUE(store.ok());
+  std::vector<Event> events;
+  for (int i = 0; i < 300; ++i) {
+    Event e;
+    e.time = e.ingest_time = kNow - (300 - i) * kNanosPerSecond;
+    e.stream = CanonicalStream({{"service", i % 3 == 0 ? "api" : i % 3 == 1 ? "db" : "web"}});
+    e.msg = "request " + std::to_string(i) + " done";
+    events.push_back(std::move(e));
+  }
+  ASSERT_TRUE((*store)->Append("default", events).ok());
+  ASSERT_TRUE((*store)->Flush().ok());
+  QueryRequest req;
+  req.text = "_stream:{service=~\"api|web\"} done";
+  req.now_ns = kNow;
+  req.limit = 1000;
+  QueryStats stats;
+  auto result = RunQuery(store->get(), req, &stats);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->size(), 200u);
+  EXPECT_EQ(stats.scan.blocks, 3u);  // one block per stream
+  EXPECT_EQ(stats.scan.blocks_pruned, 1u);
+  EXPECT_EQ(stats.scan.rows_scanned, 200u);
+  req.text = "_stream:{service=\"none\"}";
+  stats = {};
+  result = RunQuery(store->get(), req, &stats);
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->empty());
+  EXPECT_EQ(stats.scan.blocks_pruned, 3u);
+  EXPECT_EQ(stats.scan.rows_scanned, 0u);
 }
 
 }  // namespace
