@@ -16,6 +16,7 @@ void AddServerCommand(CLI::App& app) {
   auto retention = std::make_shared<std::string>();
   auto max_disk = std::make_shared<std::string>();
   auto bloom_cache = std::make_shared<std::string>("64MiB");
+  auto query_memory = std::make_shared<std::string>("512MiB");
   cmd->add_option("--data", opts->data_dir, "Data directory (created if missing)")->capture_default_str();
   cmd->add_option("--listen", opts->listen, "HOST:PORT of the HTTP API; port 0 picks a free port")->capture_default_str();
   cmd->add_option("--flush-interval", *flush, "How often received events are written into parts")->capture_default_str();
@@ -25,10 +26,13 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--bloom-cache", *bloom_cache,
                   "Memory for bloom filters kept between searches; 0 reads them from disk every time")
       ->capture_default_str();
+  cmd->add_option("--max-query-memory", *query_memory,
+                  "Memory one query's results may take while it runs; a query needing more fails with 429")
+      ->capture_default_str();
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");
-  cmd->callback([opts, flush, retention, max_disk, bloom_cache] {
+  cmd->callback([opts, flush, retention, max_disk, bloom_cache, query_memory] {
     auto fail = [](const char* flag, const std::string& why) {
       std::fprintf(stderr, "sawlog server: %s: %s\n", flag, why.c_str());
       std::exit(kExitError);
@@ -51,6 +55,10 @@ void AddServerCommand(CLI::App& app) {
     auto cache = ParseByteSize(*bloom_cache);
     if (!cache.ok()) fail("--bloom-cache", cache.status().message());
     opts->bloom_cache_bytes = cache.value();
+    auto query_bytes = ParseByteSize(*query_memory);
+    if (!query_bytes.ok()) fail("--max-query-memory", query_bytes.status().message());
+    if (query_bytes.value() == 0) fail("--max-query-memory", "must be positive");
+    opts->max_query_memory_bytes = query_bytes.value();
     Status st = RunServer(*opts);
     if (!st.ok()) {
       LogError("sawlog server: " + st.ToString());

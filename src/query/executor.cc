@@ -105,25 +105,31 @@ struct NewerFirst {
 // Keeps the `limit` newest matching events in a min-heap on time.
 class TopNewest final : public ScanVisitor {
  public:
-  TopNewest(size_t limit, QueryStats* stats) : limit_(limit), stats_(stats) {}
+  TopNewest(size_t limit, size_t max_bytes, QueryStats* stats) : limit_(limit), max_bytes_(max_bytes), stats_(stats) {}
 
   bool WantRange(int64_t min_time, int64_t max_time) override {
+    if (bytes_ > max_bytes_) return false;
     // Equal times still count: ties are broken by ingest time, which blocks do not record.
     return heap_.size() < limit_ || max_time >= heap_.top().time;
   }
   // Called with events that passed the matcher (the scan applies it as its RowFilter).
   bool Test(const Event& e) override {
     ++stats_->rows_matched;
+    if (bytes_ > max_bytes_) return false;
     return heap_.size() < limit_ || NewerFirst()(e, heap_.top());
   }
   void Take(Event&& e) override {
     // Rows taken earlier from the same block may have filled the heap since Test().
     if (heap_.size() == limit_) {
       if (!NewerFirst()(e, heap_.top())) return;
+      bytes_ -= heap_.top().ApproximateBytes();
       heap_.pop();
     }
+    bytes_ += e.ApproximateBytes();
     heap_.push(std::move(e));
   }
+  // Whether the results outgrew the memory allowed, which stopped the scan.
+  bool OverMemory() const { return bytes_ > max_bytes_; }
   std::vector<Event> TakeSorted() {
     std::vector<Event> out;
     out.reserve(heap_.size());
@@ -137,6 +143,8 @@ class TopNewest final : public ScanVisitor {
 
  private:
   size_t limit_;
+  size_t max_bytes_;
+  size_t bytes_ = 0;
   QueryStats* stats_;
   // top() is the oldest kept event.
   std::priority_queue<Event, std::vector<Event>, NewerFirst> heap_;
@@ -169,8 +177,12 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   scan.stats = &stats->scan;
   MatcherFilter matcher(root.get());
   scan.row_filter = &matcher;
-  TopNewest top(request.limit, stats);
+  TopNewest top(request.limit, request.max_memory_bytes, stats);
   if (scan.min_time < scan.max_time) RETURN_IF_ERROR(store->Scan(scan, &top));
+  if (top.OverMemory())
+    return Status::ResourceExhausted("the query's results need more than " +
+                                     std::to_string(request.max_memory_bytes >> 20) +
+                                     " MiB of memory (the server's --max-query-memory); lower 'limit' or narrow the query");
   return top.TakeSorted();
 }
 

@@ -45,6 +45,8 @@ struct QueryRequest {
   int64_t end = std::numeric_limits<int64_t>::max();    // exclusive
   size_t limit = 1000;
   int64_t now_ns = 0;
+  // The results kept while scanning may take this much memory; more fails the query.
+  size_t max_memory_bytes = 512u << 20;
 };
 
 inline constexpr size_t kMaxQueryLimit = 1'000'000;

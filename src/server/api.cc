@@ -92,6 +92,7 @@ HttpResponse Api::Query(const HttpRequest& req) {
   if (!tenant.ok()) return HttpResponse::Error(tenant.status());
   q.tenant = *tenant;
   q.now_ns = env_->NowNanos();
+  q.max_memory_bytes = max_query_memory_bytes_;
   const std::string* text = req.Param("q");
   if (text == nullptr) text = req.Param("query");
   if (text == nullptr) return HttpResponse::Error(Status::InvalidArgument("missing parameter 'q' (the query text)"));
@@ -111,14 +112,24 @@ HttpResponse Api::Query(const HttpRequest& req) {
     q.limit = v;
   }
   query::QueryStats stats;
+  const int64_t started = env_->NowNanos();
   auto events = query::RunQuery(store_, q, &stats);
   if (!events.ok()) return HttpResponse::Error(events.status().Annotate("query"));
+  const int64_t took = env_->NowNanos() - started;
   HttpResponse r;
   r.content_type = "application/x-ndjson";
-  for (const auto& e : *events) {
-    AppendEventJson(&r.body, e);
-    r.body.push_back('\n');
-  }
+  // The body is made as it is sent, about 64 KiB at a time: a million results never exist as
+  // one string beside the events.
+  auto results = std::make_shared<std::vector<Event>>(std::move(events).value());
+  r.body_stream = [results, next = size_t{0}](std::string* chunk) mutable {
+    constexpr size_t kChunkBytes = 64 << 10;
+    while (next < results->size() && chunk->size() < kChunkBytes) {
+      AppendEventJson(chunk, (*results)[next++]);
+      chunk->push_back('\n');
+    }
+    return next < results->size();
+  };
+  r.headers.emplace_back("X-Sawlog-Query-Seconds", std::to_string(static_cast<double>(took) / 1e9));
   r.headers.emplace_back("X-Sawlog-Rows-Scanned", std::to_string(stats.scan.rows_scanned));
   r.headers.emplace_back("X-Sawlog-Rows-Matched", std::to_string(stats.rows_matched));
   r.headers.emplace_back("X-Sawlog-Blocks", std::to_string(stats.scan.blocks));

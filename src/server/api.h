@@ -9,7 +9,8 @@ namespace sawlog {
 
 class Api {
  public:
-  explicit Api(Store* store, Env* env) : store_(store), env_(env) {}
+  Api(Store* store, Env* env, size_t max_query_memory_bytes)
+      : store_(store), env_(env), max_query_memory_bytes_(max_query_memory_bytes) {}
   HttpResponse Handle(HttpRequest& request);
 
  private:
@@ -18,6 +19,7 @@ class Api {
 
   Store* store_;
   Env* env_;
+  size_t max_query_memory_bytes_;
 };
 
 }  // namespace sawlog

@@ -125,6 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Send(HttpResponse response, bool keep_alive, unsigned version, bool answers_request = false) {
+    if (response.body_stream) return SendStream(std::move(response), keep_alive, version);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), version);
     res->set(http::field::server, "sawlog");
     res->set(http::field::content_type, response.content_type);
@@ -138,6 +139,68 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec || !res->keep_alive()) return self->Close();
       self->ReadHeader();
     });
+  }
+
+  // A streamed body: the header, then one chunk per generator call (made on a worker, written
+  // here), so that only one chunk is in memory at a time and a slow client slows the generator.
+  struct Stream {
+    std::function<bool(std::string*)> next;
+    http::response<http::empty_body> header;
+    std::optional<http::response_serializer<http::empty_body>> serializer;
+    std::string chunk;
+    bool more = true;
+  };
+
+  void SendStream(HttpResponse response, bool keep_alive, unsigned version) {
+    auto s = std::make_shared<Stream>();
+    s->next = std::move(response.body_stream);
+    s->header = http::response<http::empty_body>(static_cast<http::status>(response.status), version);
+    s->header.set(http::field::server, "sawlog");
+    s->header.set(http::field::content_type, response.content_type);
+    for (const auto& [k, v] : response.headers) s->header.set(k, v);
+    s->header.keep_alive(keep_alive);
+    s->header.chunked(true);
+    s->serializer.emplace(s->header);
+    stream_.expires_after(kBodyTimeout);
+    http::async_write_header(stream_, *s->serializer, [self = shared_from_this(), s](beast::error_code ec, size_t) {
+      if (ec) return self->EndStream(s, ec);
+      self->PumpStream(s);
+    });
+  }
+
+  void PumpStream(std::shared_ptr<Stream> s) {
+    asio::post(*workers_, [self = shared_from_this(), s] {
+      s->chunk.clear();
+      s->more = s->next(&s->chunk);
+      asio::post(self->stream_.get_executor(), [self, s] {
+        self->stream_.expires_after(kBodyTimeout);
+        if (!s->chunk.empty()) {
+          asio::async_write(self->stream_, http::make_chunk(asio::buffer(s->chunk)), [self, s](beast::error_code ec, size_t) {
+            if (ec) return self->EndStream(s, ec);
+            if (s->more) return self->PumpStream(s);
+            self->FinishStream(s);
+          });
+        } else if (s->more) {
+          self->PumpStream(s);
+        } else {
+          self->FinishStream(s);
+        }
+      });
+    });
+  }
+
+  void FinishStream(std::shared_ptr<Stream> s) {
+    asio::async_write(stream_, http::make_chunk_last(), [self = shared_from_this(), s](beast::error_code ec, size_t) {
+      self->EndStream(s, ec);
+    });
+  }
+
+  void EndStream(std::shared_ptr<Stream> s, beast::error_code ec) {
+    --g_in_flight;
+    const bool keep_alive = s->header.keep_alive();
+    s->next = nullptr;  // frees the results now, not when the last handler lets go of s
+    if (ec || !keep_alive) return Close();
+    ReadHeader();
   }
 
   void Close() {
@@ -224,7 +287,7 @@ Status RunServer(const ServerOptions& options) {
   store_options.bloom_cache_bytes = options.bloom_cache_bytes;
   auto store = Store::Open(store_options);
   if (!store.ok()) return store.status().Annotate("cannot open the data directory '" + options.data_dir + "'");
-  Api api(store->get(), Env::Default());
+  Api api(store->get(), Env::Default(), options.max_query_memory_bytes);
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(cores));

@@ -1,6 +1,7 @@
 // The server's own view of an HTTP exchange, so that API handlers do not depend on Beast.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is this generator's output instead, sent as it is made (chunked transfer
+  // encoding): it runs on a worker thread, appending the next piece to *chunk, until it returns
+  // false. A client that goes away stops it (it is destroyed, freeing what it holds).
+  std::function<bool(std::string* chunk)> body_stream;
 
   // An error body ({"error":{"code","message"}}) with the status from the code table.
   static HttpResponse Error(const Status& status);

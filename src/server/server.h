@@ -19,6 +19,7 @@ struct ServerOptions {
   int64_t retention_ns = 0;     // 0: keep forever
   uint64_t max_disk_bytes = 0;  // 0: no limit
   size_t bloom_cache_bytes = 64u << 20;
+  size_t max_query_memory_bytes = 512u << 20;
 };
 
 // Opens the store, serves until SIGINT or SIGTERM, then flushes and closes.

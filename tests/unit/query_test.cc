@@ -162,6 +162,32 @@ TEST(QueryLimits, RefusesBadLimitAndRange) {
   EXPECT_EQ(RunQuery(store->get(), req).status().code(), Code::kInvalidArgument);
 }
 
+TEST(QueryLimits, ResultsOverTheMemoryCapFailTheQuery) {
+  SetLogEnabled(false);
+  testing::MemEnv env;
+  auto store = OpenTestStore(&env);
+  ASSERT_TRUE(store.ok());
+  std::vector<Event> events(2000);
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].time = events[i].ingest_time = kNow - static_cast<int64_t>(i) * kNanosPerSecond;
+    events[i].msg = std::string(1000, 'x') + " line " + std::to_string(i);
+  }
+  ASSERT_TRUE((*store)->Append("default", events).ok());
+  ASSERT_TRUE((*store)->Flush().ok());
+  QueryRequest req;
+  req.text = "line";
+  req.limit = 2000;
+  req.max_memory_bytes = 1 << 20;  // the 2000 results need about 2 MiB
+  auto result = RunQuery(store->get(), req);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), Code::kResourceExhausted);
+  EXPECT_NE(result.status().message().find("--max-query-memory"), std::string::npos);
+  req.limit = 500;  // about 0.5 MiB: fits
+  result = RunQuery(store->get(), req);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->size(), 500u);
+}
+
 // A stream selector prunes blocks by the parts' stream index, before any is read.
 TEST(StreamIndex, SelectorPrunesBlocksBeforeReadingThem) {
   SetLogEnabled(false);
