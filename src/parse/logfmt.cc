@@ -83,19 +83,7 @@ bool UnquoteJson(std::string_view s, std::string* out) {
 }
 
 // go-logfmt refuses a key holding U+FFFD or invalid UTF-8 (its decoder turns both into RuneError).
-bool IsValidKey(std::string_view key) {
-  uint32_t cp;
-  for (size_t i = 0; i < key.size();) {
-    if (static_cast<unsigned char>(key[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = DecodeUtf8(key, i, &cp);
-    if (n == 0 || cp == kReplacementChar) return false;
-    i += n;
-  }
-  return true;
-}
+bool IsValidKey(std::string_view key) { return IsValidUtf8(key) && key.find("\xEF\xBF\xBD") == std::string_view::npos; }
 
 std::string Unexpected(char c) { return std::string("unexpected '") + c + "'"; }
 
