@@ -38,6 +38,7 @@ fuzz: deps
 	@cmake --build $(FUZZ_BUILD)
 
 bench: build
+	./$(BUILD)/bench/parsers
 	bench/ingest.sh
 	bench/search.sh
 	/usr/bin/python3 bench/steady.py

@@ -157,6 +157,134 @@ Result<int64_t> ParseTimestamp(std::string_view text) {
                                  "' as RFC 3339 or epoch time");
 }
 
+namespace {
+
+// "Jan".."Dec" in any case → 1..12; 0 when not a month name.
+int MonthFromName(std::string_view s) {
+  if (s.size() < 3) return 0;
+  static constexpr std::string_view kMonths = "janfebmaraprmayjunjulaugsepoctnovdec";
+  char lower[3];
+  for (int i = 0; i < 3; ++i) lower[i] = static_cast<char>(s[i] | 0x20);
+  for (int m = 0; m < 12; ++m)
+    if (kMonths.substr(m * 3, 3) == std::string_view(lower, 3)) return m + 1;
+  return 0;
+}
+
+// A fraction of a second after the '.' at `pos`: 1 to 9 digits (more are read and dropped).
+size_t ParseFraction(std::string_view s, size_t pos, int32_t* nanos) {
+  int32_t scale = 100'000'000;
+  size_t i = pos;
+  *nanos = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    *nanos += (s[i] - '0') * scale;
+    scale /= 10;
+    ++i;
+  }
+  return i - pos;
+}
+
+Status BadTime(std::string_view text, std::string_view format, std::string_view why) {
+  return Status::InvalidArgument("cannot parse '" + std::string(text.substr(0, 64)) + "' as " +
+                                 std::string(format) + " time: " + std::string(why));
+}
+
+}  // namespace
+
+Result<int64_t> WallTimeToInstant(const WallTime& w, int utc_offset_seconds, int64_t now) {
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31) return Status::InvalidArgument("no such date");
+  if (w.hour > 23 || w.minute > 59 || w.second > 60 || w.nanos < 0 || w.nanos >= kNanosPerSecond)
+    return Status::InvalidArgument("time of day out of range");
+  const int second = w.second == 60 ? 59 : w.second;  // a leap second stays inside its minute
+  auto instant = [&](int64_t year) {
+    int64_t days = DaysFromCivil(year, static_cast<unsigned>(w.month), static_cast<unsigned>(w.day));
+    int64_t secs = days * 86400 + w.hour * 3600 + w.minute * 60 + second - utc_offset_seconds;
+    return secs * kNanosPerSecond + w.nanos;
+  };
+  if (w.year != 0) {
+    if (w.year < 1678 || w.year > 2261) return Status::InvalidArgument("year out of range (1678 to 2261)");
+    if (w.day > DaysInMonth(w.year, w.month)) return Status::InvalidArgument("no such date");
+    return instant(w.year);
+  }
+  // The year of `now` on the sender's wall clock, then earlier years: Feb 29 may need up to
+  // eight (1896 to 1904 had no leap day).
+  int64_t now_days = (now / kNanosPerSecond + utc_offset_seconds) / 86400;
+  int64_t now_year;
+  unsigned m, d;
+  CivilFromDays(now_days, &now_year, &m, &d);
+  for (int64_t year = now_year; year > now_year - 9 && year >= 1678; --year) {
+    if (year > 2261 || w.day > DaysInMonth(static_cast<int>(year), w.month)) continue;
+    int64_t t = instant(year);
+    if (t - now <= kMaxYearInferenceFuture) return t;
+  }
+  return Status::InvalidArgument("no such date");
+}
+
+size_t ParseRfc3164Prefix(std::string_view s, WallTime* out) {
+  WallTime w;
+  w.month = MonthFromName(s);
+  if (w.month == 0 || s.size() < 5 || s[3] != ' ') return 0;
+  size_t pos = 4;
+  if (s[pos] == ' ') ++pos;  // "Mar  7": the day padded with a space
+  size_t start = pos;
+  while (pos < s.size() && pos - start < 2 && s[pos] >= '0' && s[pos] <= '9') w.day = w.day * 10 + (s[pos++] - '0');
+  if (pos == start || pos >= s.size() || s[pos] != ' ') return 0;
+  ++pos;
+  // Cisco devices put the year before the time: "Mar 7 2008 19:06:53".
+  if (Digits(s, pos, 4, &w.year) && pos + 4 < s.size() && s[pos + 4] == ' ') pos += 5;
+  else w.year = 0;
+  if (!Digits(s, pos, 2, &w.hour) || pos + 2 >= s.size() || s[pos + 2] != ':' ||
+      !Digits(s, pos + 3, 2, &w.minute) || pos + 5 >= s.size() || s[pos + 5] != ':' ||
+      !Digits(s, pos + 6, 2, &w.second))
+    return 0;
+  pos += 8;
+  if (w.day < 1 || w.day > 31 || w.hour > 23 || w.minute > 59 || w.second > 60) return 0;
+  if (pos < s.size() && s[pos] == ':') ++pos;  // "19:06:53:", another Cisco habit
+  if (pos < s.size() && s[pos] != ' ') return 0;
+  *out = w;
+  return pos;
+}
+
+Result<int64_t> ParseRfc3164Time(std::string_view text, int64_t now, int utc_offset_seconds) {
+  WallTime w;
+  if (ParseRfc3164Prefix(text, &w) != text.size() || text.empty())
+    return BadTime(text, "RFC 3164", "expected 'Mmm dd hh:mm:ss'");
+  auto t = WallTimeToInstant(w, utc_offset_seconds, now);
+  if (!t.ok()) return BadTime(text, "RFC 3164", t.status().message());
+  return t;
+}
+
+Result<int64_t> ParseApacheTime(std::string_view s) {
+  // 10/Oct/2000:13:55:36 -0700
+  WallTime w;
+  int oh, om;
+  if (s.size() != 26 || !Digits(s, 0, 2, &w.day) || s[2] != '/' || (w.month = MonthFromName(s.substr(3))) == 0 ||
+      s[6] != '/' || !Digits(s, 7, 4, &w.year) || s[11] != ':' || !Digits(s, 12, 2, &w.hour) || s[14] != ':' ||
+      !Digits(s, 15, 2, &w.minute) || s[17] != ':' || !Digits(s, 18, 2, &w.second) || s[20] != ' ' ||
+      (s[21] != '+' && s[21] != '-') || !Digits(s, 22, 2, &oh) || !Digits(s, 24, 2, &om))
+    return BadTime(s, "access-log", "expected 'dd/Mmm/yyyy:hh:mm:ss +hhmm'");
+  if (oh > 23 || om > 59) return BadTime(s, "access-log", "offset out of range");
+  int offset = (oh * 3600 + om * 60) * (s[21] == '-' ? -1 : 1);
+  auto t = WallTimeToInstant(w, offset, 0);
+  if (!t.ok()) return BadTime(s, "access-log", t.status().message());
+  return t;
+}
+
+Result<int64_t> ParseKlogTime(std::string_view s, int64_t now, int utc_offset_seconds) {
+  // 0101 12:00:00.123456
+  WallTime w;
+  if (!Digits(s, 0, 2, &w.month) || !Digits(s, 2, 2, &w.day) || s.size() < 13 || s[4] != ' ' ||
+      !Digits(s, 5, 2, &w.hour) || s[7] != ':' || !Digits(s, 8, 2, &w.minute) || s[10] != ':' ||
+      !Digits(s, 11, 2, &w.second))
+    return BadTime(s, "klog", "expected 'MMDD hh:mm:ss.uuuuuu'");
+  if (s.size() > 13) {
+    if (s[13] != '.' || ParseFraction(s, 14, &w.nanos) != s.size() - 14 || s.size() == 14)
+      return BadTime(s, "klog", "expected digits after the seconds' '.'");
+  }
+  auto t = WallTimeToInstant(w, utc_offset_seconds, now);
+  if (!t.ok()) return BadTime(s, "klog", t.status().message());
+  return t;
+}
+
 std::string FormatRfc3339Nano(int64_t nanos) {
   int64_t secs = nanos / kNanosPerSecond;
   int64_t frac = nanos % kNanosPerSecond;

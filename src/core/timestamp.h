@@ -24,6 +24,39 @@ Result<int64_t> ParseEpoch(std::string_view text);
 // RFC 3339 or epoch, whichever the text is.
 Result<int64_t> ParseTimestamp(std::string_view text);
 
+// A wall-clock time as a log line writes it, before a UTC offset (and, when the line has none,
+// a year) is applied.
+struct WallTime {
+  int year = 0;  // 0: the line has no year (RFC 3164, klog); WallTimeToInstant infers it
+  int month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int32_t nanos = 0;
+};
+
+// How far ahead of `now` a year-less date may lie and still be this year. Senders' clocks drift
+// and lines wait in buffers, so a little future is normal; a date a month or more ahead is last
+// year's (Dec 31 lines read on Jan 1).
+inline constexpr int64_t kMaxYearInferenceFuture = 31LL * 86400 * kNanosPerSecond;
+
+// The instant of `wall` read at `utc_offset_seconds` east of UTC. A missing year is `now`'s year
+// (at that offset), or the latest earlier one that puts the instant no more than
+// kMaxYearInferenceFuture after `now` and has the date (Feb 29). Error: no such date or time.
+Result<int64_t> WallTimeToInstant(const WallTime& wall, int utc_offset_seconds, int64_t now);
+
+// An RFC 3164 (BSD syslog) timestamp at the start of `text`, with the quirks rsyslog accepts:
+// "Oct 11 22:14:15", month names in any case, a one-digit day with one or two spaces ("Mar 7",
+// "Mar  7"), a year after the day ("Mar 7 2008 19:06:53"), a colon after the seconds. Returns
+// how many bytes it took (not the space after it), or 0 when `text` does not start with one.
+size_t ParseRfc3164Prefix(std::string_view text, WallTime* out);
+// The whole of `text` as an RFC 3164 timestamp; the year, when missing, inferred from `now`.
+Result<int64_t> ParseRfc3164Time(std::string_view text, int64_t now, int utc_offset_seconds);
+
+// Apache/nginx access-log time: "10/Oct/2000:13:55:36 -0700" (the text between the brackets).
+Result<int64_t> ParseApacheTime(std::string_view text);
+
+// klog/glog header time "0101 12:00:00.123456" (MMDD hh:mm:ss and a fraction of 1 to 9 digits),
+// at `utc_offset_seconds`, the year inferred from `now`.
+Result<int64_t> ParseKlogTime(std::string_view text, int64_t now, int utc_offset_seconds);
+
 // "2026-11-01T12:00:00.123456789Z": always nine fraction digits, so strings sort like instants.
 std::string FormatRfc3339Nano(int64_t nanos);
 // "2026-11-01": the day partition of an instant.

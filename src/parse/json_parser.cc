@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "parse/parse.h"
+#include "parse/parsers.h"
 
 namespace sawlog {
 
@@ -104,5 +105,24 @@ Status JsonParser::ParseObject(std::string_view json, size_t padding, std::vecto
   WalkObject(doc.get_object().value_unsafe(), &name, fields);
   return Status::Ok();
 }
+
+namespace {
+
+// JsonParser behind the LineParser interface: fields only, as ParseObject makes them; what _msg
+// and _time are is the caller's choice (the native endpoint's field parameters).
+class JsonLineParser final : public LineParser {
+ public:
+  Status Parse(std::string_view line, const ParseContext&, ParsedLine* out) override {
+    out->Clear();
+    return parser_.ParseObject(line, 0, &out->fields);
+  }
+
+ private:
+  JsonParser parser_;
+};
+
+}  // namespace
+
+std::unique_ptr<LineParser> MakeJsonLineParser() { return std::make_unique<JsonLineParser>(); }
 
 }  // namespace sawlog

@@ -1,5 +1,6 @@
 // The parse subsystem: turning the bytes of one log line into fields.
-// This version has the JSON parser; logfmt, syslog, access logs and the rest join it here.
+// JsonParser is the NDJSON decoder's; every line format, JSON included, is a LineParser
+// (line_parser.h, the formats in parsers.h).
 #pragma once
 
 #include <memory>

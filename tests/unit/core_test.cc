@@ -135,6 +135,38 @@ TEST(Timestamp, Durations) {
   EXPECT_FALSE(ParseDuration("").ok());
 }
 
+// Year-less timestamps take the year that puts them at most a month after "now".
+TEST(Timestamp, Rfc3164YearInference) {
+  const int64_t new_year = ParseRfc3339("2027-01-01T00:00:10Z").value();
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("Dec 31 23:59:58", new_year, 0).value()), "2026-12-31T23:59:58.000000000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("Jan  1 00:05:00", new_year, 0).value()), "2027-01-01T00:05:00.000000000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("Jan 30 00:00:00", new_year, 0).value()), "2027-01-30T00:00:00.000000000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("Feb  2 00:00:00", new_year, 0).value()), "2026-02-02T00:00:00.000000000Z");
+  // Feb 29 goes back to the last leap year; the year is the sender's, at its offset.
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("Feb 29 12:00:00", new_year, 0).value()), "2024-02-29T12:00:00.000000000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("Jan  1 01:00:00", new_year - 3600 * kNanosPerSecond, 3600).value()),
+            "2027-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseRfc3164Time("AUG  7 2008 01:02:03", new_year, 0).value()), "2008-08-07T01:02:03.000000000Z");
+  EXPECT_FALSE(ParseRfc3164Time("Feb 30 00:00:00", new_year, 0).ok());
+  EXPECT_FALSE(ParseRfc3164Time("Foo  1 00:00:00", new_year, 0).ok());
+  EXPECT_FALSE(ParseRfc3164Time("Jan  1 24:00:00", new_year, 0).ok());
+  EXPECT_FALSE(ParseRfc3164Time("Jan  1 00:00:00 x", new_year, 0).ok());
+}
+
+TEST(Timestamp, ApacheAndKlog) {
+  EXPECT_EQ(FormatRfc3339Nano(ParseApacheTime("10/Oct/2000:13:55:36 -0700").value()), "2000-10-10T20:55:36.000000000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseApacheTime("29/Feb/2024:00:00:00 +0530").value()), "2024-02-28T18:30:00.000000000Z");
+  EXPECT_FALSE(ParseApacheTime("29/Feb/2023:00:00:00 +0000").ok());
+  EXPECT_FALSE(ParseApacheTime("10/Oct/2000:13:55:36").ok());
+  EXPECT_FALSE(ParseApacheTime("10/Oct/2000:13:55:36 +2400").ok());
+  const int64_t now = ParseRfc3339("2026-06-15T12:00:00Z").value();
+  EXPECT_EQ(FormatRfc3339Nano(ParseKlogTime("0101 12:00:00.123456", now, 0).value()), "2026-01-01T12:00:00.123456000Z");
+  EXPECT_EQ(FormatRfc3339Nano(ParseKlogTime("1231 23:59:59", now, 0).value()), "2025-12-31T23:59:59.000000000Z");
+  EXPECT_FALSE(ParseKlogTime("0101 12:00:00.", now, 0).ok());
+  EXPECT_FALSE(ParseKlogTime("0101 12:00:00.12x", now, 0).ok());
+  EXPECT_FALSE(ParseKlogTime("1301 12:00:00", now, 0).ok());
+}
+
 TEST(Timestamp, DayPartition) { EXPECT_EQ(FormatDay(ParseRfc3339("2026-11-26T23:59:59.999Z").value()), "2026-11-26"); }
 
 }  // namespace

@@ -1,0 +1,498 @@
+// The line parsers: the data-driven cases of tests/data/parse/*.test (format: README.md there),
+// the acceptance vectors of ../shared/data (rsyslog's parse1 suite, Fluent Bit's Docker partial
+// lines), the partial-line joiner and the registry.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/timestamp.h"
+#include "parse/line_parser.h"
+#include "parse/partial_line_joiner.h"
+
+namespace sawlog {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> ReadLines(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in) << "cannot read " << path;
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tests/data/parse/*.test
+
+// \\, \t, \n, \r and \xHH.
+std::string Unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out.push_back(s[i]);
+      continue;
+    }
+    char c = s[++i];
+    if (c == 't') out.push_back('\t');
+    else if (c == 'n') out.push_back('\n');
+    else if (c == 'r') out.push_back('\r');
+    else if (c == 'x' && i + 2 < s.size()) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else out.push_back(c);
+  }
+  return out;
+}
+
+struct Case {
+  size_t line = 0;
+  std::string parser;
+  ParseContext ctx;
+  std::string input;
+  ParsedLine expected;
+  bool expect_error = false;
+  std::string error_column;  // "-": the message names no column
+  std::string error_text;
+};
+
+std::vector<Case> LoadCases(const fs::path& path) {
+  std::vector<Case> cases;
+  std::string parser = path.stem().string();
+  ParseContext ctx;
+  ctx.now = ParseRfc3339("2026-06-15T12:00:00Z").value();
+  bool open = false;
+  size_t n = 0;
+  for (std::string line : ReadLines(path)) {
+    ++n;
+    if (line.empty()) {
+      open = false;
+      continue;
+    }
+    if (line[0] == '#') continue;
+    size_t space = line.find(' ');
+    std::string directive = line.substr(0, space);
+    std::string arg = space == std::string::npos ? "" : line.substr(space + 1);
+    if (directive.ends_with("-esc")) {
+      directive.resize(directive.size() - 4);
+      arg = Unescape(arg);
+    }
+    auto where = [&] { return path.filename().string() + ":" + std::to_string(n); };
+    if (directive == "parser") {
+      parser = arg;
+    } else if (directive == "now") {
+      auto t = ParseRfc3339(arg);
+      EXPECT_TRUE(t.ok()) << where();
+      if (t.ok()) ctx.now = t.value();
+    } else if (directive == "offset") {
+      // +HH:MM
+      EXPECT_EQ(arg.size(), 6u) << where();
+      int secs = std::stoi(arg.substr(1, 2)) * 3600 + std::stoi(arg.substr(4, 2)) * 60;
+      ctx.utc_offset_seconds = arg[0] == '-' ? -secs : secs;
+    } else if (directive == "input") {
+      cases.push_back(Case{n, parser, ctx, arg, {}, false, "", ""});
+      open = true;
+    } else if (!open) {
+      ADD_FAILURE() << where() << ": '" << directive << "' outside a case";
+    } else if (directive == "field") {
+      size_t eq = arg.find('=');
+      EXPECT_NE(eq, std::string::npos) << where();
+      cases.back().expected.fields.push_back({arg.substr(0, eq), arg.substr(eq + 1)});
+    } else if (directive == "time") {
+      cases.back().expected.time = ParseRfc3339(arg).value();
+    } else if (directive == "msg") {
+      cases.back().expected.msg = arg;
+    } else if (directive == "partial") {
+      cases.back().expected.partial = true;
+    } else if (directive == "error") {
+      size_t sp = arg.find(' ');
+      cases.back().expect_error = true;
+      cases.back().error_column = arg.substr(0, sp);
+      cases.back().error_text = sp == std::string::npos ? "" : arg.substr(sp + 1);
+    } else {
+      ADD_FAILURE() << where() << ": unknown directive '" << directive << "'";
+    }
+  }
+  return cases;
+}
+
+std::string Describe(const ParsedLine& p) {
+  std::string s;
+  for (const auto& f : p.fields) s += "  field " + f.name + "=" + f.value + "\n";
+  if (p.time) s += "  time " + FormatRfc3339Nano(*p.time) + "\n";
+  if (p.msg) s += "  msg " + *p.msg + "\n";
+  if (p.partial) s += "  partial\n";
+  return s;
+}
+
+class ParseFiles : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParseFiles, Run) {
+  auto cases = LoadCases(GetParam());
+  ASSERT_FALSE(cases.empty());
+  std::map<std::string, std::unique_ptr<LineParser>> parsers;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(fs::path(GetParam()).filename().string() + ":" + std::to_string(c.line) + ": " + c.input);
+    auto& parser = parsers[c.parser];
+    if (!parser) {
+      auto made = MakeLineParser(c.parser);
+      ASSERT_TRUE(made.ok()) << made.status().ToString();
+      parser = std::move(made).value();
+    }
+    ParsedLine got;
+    Status st = parser->Parse(c.input, c.ctx, &got);
+    if (c.expect_error) {
+      ASSERT_FALSE(st.ok()) << "expected an error, got:\n" << Describe(got);
+      EXPECT_EQ(st.code(), Code::kInvalidArgument);
+      if (c.error_column != "-") {
+        EXPECT_NE(st.message().find(": column " + c.error_column + ": "), std::string::npos) << st.message();
+      }
+      EXPECT_NE(st.message().find(c.error_text), std::string::npos) << st.message();
+      continue;
+    }
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(Describe(got), Describe(c.expected));
+  }
+}
+
+std::vector<std::string> TestFiles() {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(SAWLOG_TEST_DATA "/parse"))
+    if (entry.path().extension() == ".test") out.push_back(entry.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Data, ParseFiles, ::testing::ValuesIn(TestFiles()),
+                         [](const auto& info) { return fs::path(info.param).stem().string(); });
+
+// ---------------------------------------------------------------------------------------------
+// ../shared/data/vectors/syslog/rsyslog-parse1: every case.
+//
+// A .parse1 file holds cases of two lines: the input (after comment lines starting with '#')
+// and what rsyslog prints for it with parse1.conf's template
+//   %PRI%,%syslogfacility-text%,%syslogseverity-text%,%timestamp%,%hostname%,%programname%,%syslogtag%,%msg%
+// The harness prints sawlog's result with the same template:
+//   PRI, facility, severity   priority, facility, severity (empty when the line has no PRI)
+//   timestamp                 the event time as the sender's wall clock, "Mmm dd hh:mm:ss": the
+//                             offset written in an RFC 3339 timestamp, else UTC (the context's)
+//   hostname                  hostname; "~H" (rsyslog's placeholder for its own name) when none
+//   programname               app_name
+//   syslogtag                 app_name[proc_id], plus the ':' that followed the TAG in an RFC 3164
+//                             line (sawlog keeps the TAG's parts, not its punctuation)
+//   msg                       msg; for RFC 3164 preceded by the space that separated it from the
+//                             TAG, which rsyslog keeps in %msg% and sawlog drops
+// and escapes control characters as rsyslog does on receipt ('\t' → "#011").
+
+// rsyslog's test driver (nettester.c) unescapes the input: \\, \n, \r, \t and 1-3 digit octal.
+std::string NettesterUnescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '\\') {
+      out.push_back(s[i++]);
+      continue;
+    }
+    if (++i >= s.size()) break;  // a trailing backslash disappears
+    char c = s[i];
+    if (c == '\\') out.push_back('\\'), ++i;
+    else if (c == 'n') out.push_back('\n'), ++i;
+    else if (c == 'r') out.push_back('\r'), ++i;
+    else if (c == 't') out.push_back('\t'), ++i;
+    else if (c >= '0' && c <= '3') {
+      int v = 0;
+      for (int k = 0; k < 3 && i < s.size() && s[i] >= '0' && s[i] <= '9'; ++k) v = v * 8 + (s[i++] - '0');
+      out.push_back(static_cast<char>(v));
+    }
+  }
+  return out;
+}
+
+std::string EscapeControl(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "#%03o", u);
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+const std::string* FindField(const ParsedLine& p, std::string_view name) {
+  for (const auto& f : p.fields)
+    if (f.name == name) return &f.value;
+  return nullptr;
+}
+
+// The UTC offset an RFC 5424 / RFC 3339 timestamp token ends with, in seconds.
+int OffsetOfToken(std::string_view token) {
+  if (token.ends_with('Z') || token.size() < 6) return 0;
+  std::string_view o = token.substr(token.size() - 6);
+  int secs = std::stoi(std::string(o.substr(1, 2))) * 3600 + std::stoi(std::string(o.substr(4, 2))) * 60;
+  return o[0] == '-' ? -secs : secs;
+}
+
+std::string RenderParse1(std::string_view input, const ParsedLine& p) {
+  auto field = [&](std::string_view name) {
+    const std::string* v = FindField(p, name);
+    return v ? *v : std::string();
+  };
+  size_t after_pri = input.starts_with('<') ? input.find('>') + 1 : 0;
+  const bool rfc5424 = input.substr(after_pri, 2) == "1 ";
+  std::string out = field("priority") + "," + field("facility") + "," + field("severity") + ",";
+  if (p.time) {
+    int offset = 0;
+    if (rfc5424) {
+      std::string_view token = input.substr(after_pri + 2);
+      offset = OffsetOfToken(token.substr(0, token.find(' ')));
+    } else if (input.size() > after_pri + 4 && input[after_pri + 4] == '-') {
+      std::string_view token = input.substr(after_pri);
+      offset = OffsetOfToken(token.substr(0, token.find(' ')));
+    }
+    std::string iso = FormatRfc3339Nano(*p.time + int64_t{offset} * kNanosPerSecond);
+    static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    out += std::string(kMonths[std::stoi(iso.substr(5, 2)) - 1]) + " " + (iso[8] == '0' ? " " : iso.substr(8, 1)) +
+           iso.substr(9, 1) + " " + iso.substr(11, 8);
+  }
+  out += ",";
+  const std::string* host = FindField(p, "hostname");
+  out += host ? *host : "~H";
+  std::string app = field("app_name");
+  std::string tag = app;
+  if (const std::string* pid = FindField(p, "proc_id")) tag += "[" + *pid + "]";
+  if (!rfc5424 && !tag.empty() && input.find(tag + ":") != std::string_view::npos) tag += ":";
+  out += "," + EscapeControl(app) + "," + EscapeControl(tag) + ",";
+  std::string msg = p.msg.value_or("");
+  size_t msg_at = input.size() - msg.size();
+  if (!rfc5424 && !msg.empty() && msg_at > 0 && input[msg_at - 1] == ' ') msg = " " + msg;
+  return out + EscapeControl(msg);
+}
+
+// Where sawlog parses differently from rsyslog on purpose: in case `case_number` (1-based, in file
+// order) of `file`, rsyslog's output holds `rsyslog`, and sawlog's holds `sawlog` there instead.
+struct Difference {
+  std::string_view file;
+  int case_number;
+  std::string_view rsyslog;
+  std::string_view sawlog;
+  std::string_view reason;
+};
+
+constexpr std::string_view kNoPri =
+    "no PRI: rsyslog fills in 13 (user.notice) as RFC 3164 4.3.3 asks of a relay; sawlog reads files "
+    "such as auth.log that never have one, where a made-up facility and severity would mislead, so "
+    "it leaves priority, facility and severity out";
+constexpr std::string_view kProgramName5424 =
+    "RFC 5424: rsyslog fills %programname% only from an RFC 3164 TAG; sawlog's app_name is the "
+    "APP-NAME, the same field for both formats";
+
+constexpr Difference kDifferences[] = {
+    {"mark.parse1", 2, "13,user,notice,", ",,,", kNoPri},
+    {"snare.parse1", 2, "13,user,notice,", ",,,", kNoPri},
+    {"rfc5424-1.parse1", 1, "mymachine.example.com,,su,", "mymachine.example.com,su,su,", kProgramName5424},
+    {"rfc5424-2.parse1", 1, "192.0.2.1,,myproc[8710],", "192.0.2.1,myproc,myproc[8710],", kProgramName5424},
+    {"rfc5424-3.parse1", 1, "mymachine.example.com,,evntslog,", "mymachine.example.com,evntslog,evntslog,",
+     kProgramName5424},
+    {"rfc5424-4.parse1", 1, "mymachine.example.com,,evntslog,", "mymachine.example.com,evntslog,evntslog,",
+     kProgramName5424},
+};
+
+TEST(RsyslogParse1, EveryCase) {
+  const fs::path dir = SAWLOG_SHARED_DATA_DIR "/vectors/syslog/rsyslog-parse1";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is missing";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".parse1") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 20u);
+
+  auto parser = MakeLineParser("syslog").value();
+  ParseContext ctx;
+  ctx.now = ParseRfc3339("2026-11-26T12:00:00Z").value();
+  int cases = 0, same = 0;
+  std::set<std::pair<std::string, int>> differences_seen;
+  for (const auto& path : files) {
+    std::vector<std::string> lines = ReadLines(path);
+    int case_number = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].starts_with('#')) continue;
+      ASSERT_LT(i + 1, lines.size()) << path << ": input without an expected line";
+      const std::string input = NettesterUnescape(lines[i]);
+      std::string expected = lines[++i];
+      ++case_number;
+      ++cases;
+      const std::string file = path.filename().string();
+      SCOPED_TRACE(file + " case " + std::to_string(case_number) + ": " + input);
+      for (const auto& d : kDifferences) {
+        if (d.file != file || d.case_number != case_number) continue;
+        size_t at = expected.find(d.rsyslog);
+        ASSERT_NE(at, std::string::npos) << "the listed difference is not in rsyslog's output";
+        expected.replace(at, d.rsyslog.size(), d.sawlog);
+        differences_seen.insert({file, case_number});
+      }
+      ParsedLine got;
+      Status st = parser->Parse(input, ctx, &got);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      std::string rendered = RenderParse1(input, got);
+      EXPECT_EQ(rendered, expected);
+      if (rendered == expected && !differences_seen.contains({file, case_number})) ++same;
+    }
+  }
+  EXPECT_EQ(differences_seen.size(), std::size(kDifferences)) << "a listed difference matched no case";
+  std::printf("rsyslog parse1: %d cases, %d as rsyslog, %zu listed differences\n", cases, same,
+              differences_seen.size());
+  EXPECT_GE(cases, 45);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ../shared/data/containers/dockermode: Docker lines split into partial records. The folder has
+// no expected output; these are the application's lines as the splits add up.
+
+TEST(DockerMode, PartialLinesJoined) {
+  const fs::path dir = SAWLOG_SHARED_DATA_DIR "/containers/dockermode";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is missing";
+  const std::vector<std::string> bullets = {"2020-03-24 Multiple lines: ", "first bullet point", "second bullet point",
+                                            "third bullet point", "fourth bullet point", "2020-03-24 Single line"};
+  std::vector<std::string> first_line_detection = {"Single log", "Second log", "Third log"};
+  first_line_detection.insert(first_line_detection.end(), bullets.begin(), bullets.end());
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"dockermode.log", {"Single log", "Second log", "Third log"}},
+      {"dockermode_firstline_detection.log", first_line_detection},
+      {"dockermode_multiple_lines.log", bullets},
+      {"dockermode_splitted_line.log", {"2020-03-24 Single line", "2020-03-24 Another single line"}},
+      {"dockermode_splitted_multiple_lines.log", bullets},
+  };
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".log") continue;
+    ++files;
+    SCOPED_TRACE(name);
+    auto want = expected.find(name);
+    ASSERT_NE(want, expected.end()) << "a new file: add its expected lines here";
+    auto parser = MakeLineParser("docker").value();
+    PartialLineJoiner joiner;
+    std::vector<ParsedLine> events;
+    for (const auto& line : ReadLines(e.path())) {
+      ParsedLine parsed;
+      ASSERT_TRUE(parser->Parse(line, {}, &parsed).ok()) << line;
+      joiner.Add(std::move(parsed), &events);
+    }
+    EXPECT_EQ(joiner.held_bytes(), 0u);
+    joiner.Flush(&events);
+    std::vector<std::string> got;
+    for (const auto& ev : events) {
+      EXPECT_FALSE(ev.partial);
+      got.push_back(ev.msg.value_or("<no msg>"));
+    }
+    EXPECT_EQ(got, want->second);
+  }
+  EXPECT_EQ(files, expected.size());
+}
+
+// ---------------------------------------------------------------------------------------------
+// PartialLineJoiner
+
+ParsedLine Piece(std::string stream, std::string msg, bool partial, int64_t time = 0) {
+  ParsedLine p;
+  p.fields.push_back({"stream", std::move(stream)});
+  p.msg = std::move(msg);
+  p.partial = partial;
+  p.time = time;
+  return p;
+}
+
+TEST(PartialLineJoiner, JoinsPerStreamAndKeepsTheFirstPiecesTime) {
+  PartialLineJoiner joiner;
+  std::vector<ParsedLine> out;
+  joiner.Add(Piece("stdout", "hel", true, 1), &out);
+  joiner.Add(Piece("stderr", "err", true, 2), &out);
+  joiner.Add(Piece("stdout", "lo", false, 3), &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].msg, "hello");
+  EXPECT_EQ(out[0].time, 1);
+  EXPECT_FALSE(out[0].partial);
+  EXPECT_EQ(joiner.held_bytes(), 3u);
+  joiner.Add(Piece("stderr", "or", false, 4), &out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].msg, "error");
+  EXPECT_EQ(out[1].fields, (std::vector<Field>{{"stream", "stderr"}}));
+}
+
+TEST(PartialLineJoiner, SizeLimitEmitsWhatIsHeldWithoutLosingBytes) {
+  PartialLineJoiner joiner(8);
+  std::vector<ParsedLine> out;
+  joiner.Add(Piece("stdout", "aaaa", true), &out);
+  joiner.Add(Piece("stdout", "bbbb", true), &out);
+  EXPECT_TRUE(out.empty());
+  joiner.Add(Piece("stdout", "cc", false), &out);  // 10 bytes > 8: "aaaabbbb" goes alone
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].msg, "aaaabbbb");
+  EXPECT_EQ(out[0].fields.back(), (Field{"partial", "true"}));
+  EXPECT_EQ(out[1].msg, "cc");
+  EXPECT_EQ(joiner.held_bytes(), 0u);
+  joiner.Add(Piece("stdout", "0123456789", true), &out);  // one piece over the limit: emitted as is
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[2].msg, "0123456789");
+}
+
+TEST(PartialLineJoiner, FlushEmitsHeldPieces) {
+  PartialLineJoiner joiner;
+  std::vector<ParsedLine> out;
+  joiner.Add(Piece("stdout", "no end", true), &out);
+  joiner.Flush(&out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].msg, "no end");
+  EXPECT_EQ(out[0].fields.back(), (Field{"partial", "true"}));
+  EXPECT_EQ(joiner.held_bytes(), 0u);
+}
+
+TEST(PartialLineJoiner, CriPiecesFromTheParser) {
+  auto cri = MakeLineParser("cri").value();
+  PartialLineJoiner joiner;
+  std::vector<ParsedLine> out;
+  for (std::string_view line : {"2026-01-01T00:00:00.000000001Z stdout P {\"a\":", "2026-01-01T00:00:00.5Z stdout P 1",
+                                "2026-01-01T00:00:01Z stdout F }"}) {
+    ParsedLine p;
+    ASSERT_TRUE(cri->Parse(line, {}, &p).ok()) << line;
+    joiner.Add(std::move(p), &out);
+  }
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].msg, "{\"a\":1}");
+  EXPECT_EQ(out[0].time, ParseRfc3339("2026-01-01T00:00:00.000000001Z").value());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry
+
+TEST(LineParserRegistry, EveryNameMakesAParserAndUnknownNamesAreRefused) {
+  EXPECT_EQ(LineParserNames().size(), 11u);
+  for (auto name : LineParserNames()) EXPECT_TRUE(MakeLineParser(name).ok()) << name;
+  auto bad = MakeLineParser("sislog");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("syslog3164"), std::string::npos) << "lists the known names";
+}
+
+// The JSON adapter gives exactly JsonParser's fields.
+TEST(LineParserRegistry, JsonIsJsonParser) {
+  auto json = MakeLineParser("json").value();
+  ParsedLine p;
+  ASSERT_TRUE(json->Parse(R"({"a":{"b":1},"_msg":"x"})", {}, &p).ok());
+  EXPECT_EQ(p.fields, (std::vector<Field>{{"a.b", "1"}, {"_msg", "x"}}));
+  EXPECT_FALSE(p.msg);
+  EXPECT_FALSE(p.time);
+}
+
+}  // namespace
+}  // namespace sawlog
