@@ -324,14 +324,18 @@ Status BlockReader::Load(const PartReader& part, size_t i) {
   values_.assign(b.columns.size(), {});
   raws_.resize(b.columns.size());
   int_homes_.clear();
-  // _time and _ingest_time decode straight to integers.
-  for (size_t c = 0; c < 2; ++c) {
-    std::string_view chunk;
-    RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &chunk));
-    Status st = DecodeIntColumn(chunk, rows_, c == 0 ? &times_ : &ingest_times_);
-    if (!st.ok()) return Corrupt(c, st.message());
-    decoded_[c] = true;
-  }
+  // _time now (a scan tests it on every row); _ingest_time only with the other columns.
+  return DecodeTimeColumn(0);
+}
+
+// _time and _ingest_time decode straight to integers.
+Status BlockReader::DecodeTimeColumn(size_t c) {
+  if (decoded_[c]) return Status::Ok();
+  std::string_view chunk;
+  RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &chunk));
+  Status st = DecodeIntColumn(chunk, rows_, c == 0 ? &times_ : &ingest_times_);
+  if (!st.ok()) return Corrupt(c, st.message());
+  decoded_[c] = true;
   return Status::Ok();
 }
 
@@ -380,6 +384,7 @@ Status BlockReader::DecodeColumn(size_t c) {
 
 Status BlockReader::Decode(const std::vector<std::string>* names) {
   const auto& columns = part_->blocks_[block_].columns;
+  if (names == nullptr) RETURN_IF_ERROR(DecodeTimeColumn(1));
   for (size_t c = 2; c < columns.size(); ++c) {
     bool wanted = names == nullptr || std::find(names->begin(), names->end(), columns[c].name) != names->end();
     if (wanted) RETURN_IF_ERROR(DecodeColumn(c));
@@ -399,7 +404,7 @@ std::optional<std::string_view> BlockReader::Find(size_t r, std::string_view nam
 void BlockReader::BuildEvent(size_t r, Event* e) const {
   const BlockInfo& b = part_->blocks_[block_];
   e->time = times_[r];
-  e->ingest_time = ingest_times_[r];
+  e->ingest_time = decoded_[1] ? ingest_times_[r] : 0;
   e->stream = b.stream;
   if (decoded_[2]) e->msg.assign(*values_[2][r]);
   e->fields.clear();

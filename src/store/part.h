@@ -84,7 +84,8 @@ class BlockReader {
  public:
   // Reads block i of the part. The reader must outlive this object.
   Status Load(const PartReader& part, size_t i);
-  // Decodes the columns with these names (plus _time and _ingest_time); null: every column.
+  // Decodes the columns with these names; null: every column, _ingest_time included (Load()
+  // decodes _time).
   Status Decode(const std::vector<std::string>* names);
   size_t rows() const { return rows_; }
   int64_t Time(size_t row) const { return times_[row]; }
@@ -97,6 +98,7 @@ class BlockReader {
 
  private:
   Status DecodeColumn(size_t c);
+  Status DecodeTimeColumn(size_t c);
   // Column c's bytes, checked and decompressed (into *raw when compressed).
   Status ChunkOf(size_t c, std::string* raw, std::string_view* out);
   Status Corrupt(size_t c, const std::string& why) const;
