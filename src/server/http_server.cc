@@ -236,7 +236,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void Accept() {
     acceptor_.async_accept(asio::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Session>(std::move(s), self->api_, self->workers_)->Start();
+      if (!ec) {
+        // A streamed response goes out as several small writes (header, chunks, last chunk):
+        // with Nagle's algorithm the last one waits for the client's delayed ACK (~40 ms).
+        beast::error_code ignored;
+        s.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(s), self->api_, self->workers_)->Start();
+      }
       self->Accept();
     });
   }
