@@ -75,14 +75,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     return 0;
   }
-  const Node& root = *parsed.value();
+  const Node& root = *parsed.value().filter;
   CheckTree(root);
-  std::string canonical = root.ToString();
+  for (const auto& p : parsed.value().pipes)
+    if (!p || p->ToString().empty()) __builtin_trap();
+  std::string canonical = parsed.value().ToString();
   if (canonical.empty()) __builtin_trap();
 
   // Deterministic: the same text parses to the same tree.
   auto again = sawlog::query::ParseQuery(text, kNow);
-  if (!again.ok() || again.value()->ToString() != canonical) __builtin_trap();
+  if (!again.ok() || again.value().ToString() != canonical) __builtin_trap();
 
   sawlog::query::Matcher matcher(&root);
   for (const auto& e : events) {

@@ -1,6 +1,8 @@
 // `sawlog query`: run a query on a server and print the events.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -21,6 +23,36 @@ struct QueryOptions {
   size_t limit = 100;
   std::string format = "text";
 };
+
+// Columns: every field name in the order first seen (but _stream), as wide as their widest value.
+void PrintTable(const std::vector<std::vector<Field>>& rows) {
+  std::vector<std::string> columns;
+  for (const auto& row : rows)
+    for (const auto& f : row)
+      if (f.name != "_stream" && std::find(columns.begin(), columns.end(), f.name) == columns.end())
+        columns.push_back(f.name);
+  std::vector<size_t> width;
+  for (const auto& c : columns) width.push_back(c.size());
+  auto value = [](const std::vector<Field>& row, const std::string& name) -> std::string_view {
+    for (const auto& f : row)
+      if (f.name == name) return f.value;
+    return "";
+  };
+  for (const auto& row : rows)
+    for (size_t i = 0; i < columns.size(); ++i) width[i] = std::max(width[i], value(row, columns[i]).size());
+  auto print = [&](auto cell) {
+    std::string line;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      std::string_view v = cell(i);
+      line += v;
+      if (i + 1 < columns.size()) line.append(width[i] - v.size() + 2, ' ');
+    }
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  };
+  print([&](size_t i) { return std::string_view(columns[i]); });
+  for (const auto& row : rows) print([&](size_t i) { return value(row, columns[i]); });
+}
 
 int RunQueryCommand(const QueryOptions& opt) {
   std::string start = opt.start;
@@ -54,12 +86,17 @@ int RunQueryCommand(const QueryOptions& opt) {
   JsonParser parser;
   std::vector<Field> fields;
   std::string_view body = res->body;
+  std::vector<std::vector<Field>> table;  // --format table: printed once every row is known
   while (!body.empty()) {
     size_t nl = body.find('\n');
     std::string_view line = body.substr(0, nl);
     body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
     fields.clear();
     if (line.empty() || !parser.ParseObject(line, body.size(), &fields).ok()) continue;
+    if (opt.format == "table") {
+      table.push_back(fields);
+      continue;
+    }
     std::string out;
     for (const auto& f : fields) {
       if (opt.format == "raw" && f.name != "_msg") continue;
@@ -71,13 +108,14 @@ int RunQueryCommand(const QueryOptions& opt) {
     out += '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
+  if (opt.format == "table") PrintTable(table);
   return kExitOk;
 }
 
 }  // namespace
 
 void AddQueryCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("query", "Search a server's events; newest first");
+  auto* cmd = app.add_subcommand("query", "Search a server's events (newest first) or aggregate them with pipes");
   auto opt = std::make_shared<QueryOptions>();
   cmd->add_option("QUERY", opt->text, "Query text, e.g. 'error AND service:api' or '\"connection refused\"'")->required();
   cmd->add_option("--server", opt->server, "Server URL")->envname("SAWLOG_SERVER")->capture_default_str();
@@ -86,8 +124,9 @@ void AddQueryCommand(CLI::App& app) {
   cmd->add_option("--start", opt->start, "Only events at or after this time (RFC 3339 or unix seconds)");
   cmd->add_option("--end", opt->end, "Only events before this time (RFC 3339 or unix seconds)");
   cmd->add_option("--limit", opt->limit, "At most this many events")->check(CLI::Range(size_t{1}, size_t{1000000}))->capture_default_str();
-  cmd->add_option("--format", opt->format, "text (_time, _msg, fields), raw (_msg only) or json (NDJSON)")
-      ->check(CLI::IsMember({"text", "raw", "json"}))->capture_default_str();
+  cmd->add_option("--format", opt->format,
+                  "text (_time, _msg, fields), table (aligned columns, for stats), raw (_msg only) or json (NDJSON)")
+      ->check(CLI::IsMember({"text", "table", "raw", "json"}))->capture_default_str();
   cmd->callback([opt] { std::exit(RunQueryCommand(*opt)); });
 }
 

@@ -82,20 +82,4 @@ std::string ErrorJson(const Status& status) {
   return out;
 }
 
-void AppendEventJson(std::string* out, const Event& e) {
-  out->append("{\"_time\":\"");
-  out->append(FormatRfc3339Nano(e.time));
-  out->append("\",\"_stream\":");
-  AppendJsonString(out, e.stream);
-  out->append(",\"_msg\":");
-  AppendJsonString(out, e.msg);
-  for (const auto& f : e.fields) {
-    out->push_back(',');
-    AppendJsonString(out, f.name);
-    out->push_back(':');
-    AppendJsonString(out, f.value);
-  }
-  out->push_back('}');
-}
-
 }  // namespace sawlog

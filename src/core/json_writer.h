@@ -11,10 +11,7 @@ namespace sawlog {
 void AppendJsonString(std::string* out, std::string_view s);
 
 // {"error":{"code":"InvalidArgument","message":"..."}}
-struct Event;
 class Status;
 std::string ErrorJson(const Status& status);
-// One event as a JSON object: _time, _stream, _msg, then the other fields.
-void AppendEventJson(std::string* out, const Event& event);
 
 }  // namespace sawlog

@@ -1,6 +1,8 @@
 // Runs a query over the store: plan the scan range from the filter, keep the newest matches.
 #include <algorithm>
+#include <optional>
 #include <queue>
+#include <utility>
 
 #include "query/query.h"
 #include "query/stream_selector.h"
@@ -77,13 +79,6 @@ class TokenBlockFilter final : public BlockFilter {
   const Node* root_;
 };
 
-// The fields a filter reads, so that a scan decodes only those columns to test rows.
-void CollectFields(const Node& n, std::vector<std::string>* fields) {
-  for (const auto& c : n.children) CollectFields(*c, fields);
-  if (n.kind == NodeKind::kWord || n.kind == NodeKind::kPrefix || n.kind == NodeKind::kPhrase) {
-    if (std::find(fields->begin(), fields->end(), n.field) == fields->end()) fields->push_back(n.field);
-  }
-}
 
 // The matcher as the scan's row filter: stateless, so any number of scan threads may share it.
 class MatcherFilter final : public RowFilter {
@@ -95,17 +90,61 @@ class MatcherFilter final : public RowFilter {
   Matcher matcher_;
 };
 
-struct NewerFirst {
-  bool operator()(const Event& a, const Event& b) const {
-    if (a.time != b.time) return a.time > b.time;
-    return a.ingest_time > b.ingest_time;
+// Row-local pipes (fields, rename, where, ...) run one row at a time: the last one hands its
+// output here.
+class CaptureRow final : public PipeProcessor {
+ public:
+  bool Push(Row&& row) override {
+    row_ = std::move(row);
+    return true;
   }
+  void Finish() override {}
+  std::optional<Row> Take() { return std::exchange(row_, std::nullopt); }
+
+ private:
+  std::optional<Row> row_;
 };
 
-// Keeps the `limit` newest matching events in a min-heap on time.
+// The end of a pipe chain: the first `limit` rows.
+class CollectRows final : public PipeProcessor {
+ public:
+  explicit CollectRows(size_t limit) : limit_(limit) {}
+  bool Push(Row&& row) override {
+    if (rows_.size() < limit_) rows_.push_back(std::move(row));
+    return rows_.size() < limit_;
+  }
+  void Finish() override {}
+  std::vector<Row> Take() { return std::move(rows_); }
+
+ private:
+  size_t limit_;
+  std::vector<Row> rows_;
+};
+
+// Processors of pipes[begin, end) chained in front of `last`; returns the head of the chain.
+PipeProcessor* StartChain(const std::vector<std::unique_ptr<Pipe>>& pipes, size_t begin, size_t end,
+                          PipeProcessor* last, const PipeContext& ctx,
+                          std::vector<std::unique_ptr<PipeProcessor>>* owned) {
+  PipeProcessor* next = last;
+  for (size_t i = end; i > begin; --i) {
+    owned->push_back(pipes[i - 1]->Start(next, ctx));
+    next = owned->back().get();
+  }
+  return next;
+}
+
+size_t RowBytes(const Row& r) {
+  size_t n = sizeof(Row);
+  for (const auto& f : r.fields) n += sizeof(Field) + f.name.size() + f.value.size();
+  return n;
+}
+
+// Keeps the `limit` newest matching events in a min-heap on time, each after the row-local
+// pipes (which may drop it: `where`).
 class TopNewest final : public ScanVisitor {
  public:
-  TopNewest(size_t limit, size_t max_bytes, QueryStats* stats) : limit_(limit), max_bytes_(max_bytes), stats_(stats) {}
+  TopNewest(size_t limit, size_t max_bytes, QueryStats* stats, PipeProcessor* prefix, CaptureRow* capture)
+      : limit_(limit), max_bytes_(max_bytes), stats_(stats), prefix_(prefix), capture_(capture) {}
 
   bool WantRange(int64_t min_time, int64_t max_time) override {
     if (bytes_ > max_bytes_) return false;
@@ -116,25 +155,33 @@ class TopNewest final : public ScanVisitor {
   bool Test(const Event& e) override {
     ++stats_->rows_matched;
     if (bytes_ > max_bytes_) return false;
-    return heap_.size() < limit_ || NewerFirst()(e, heap_.top());
+    return heap_.size() < limit_ || Newer(e.time, e.ingest_time, heap_.top());
   }
   void Take(Event&& e) override {
     // Rows taken earlier from the same block may have filled the heap since Test().
+    if (heap_.size() == limit_ && !Newer(e.time, e.ingest_time, heap_.top())) return;
+    Kept k{e.time, e.ingest_time, Row::FromEvent(e), 0};
+    if (prefix_) {
+      prefix_->Push(std::move(k.row));
+      std::optional<Row> out = capture_->Take();
+      if (!out) return;  // a `where` dropped it
+      k.row = std::move(*out);
+    }
+    k.bytes = RowBytes(k.row);
     if (heap_.size() == limit_) {
-      if (!NewerFirst()(e, heap_.top())) return;
-      bytes_ -= heap_.top().ApproximateBytes();
+      bytes_ -= heap_.top().bytes;
       heap_.pop();
     }
-    bytes_ += e.ApproximateBytes();
-    heap_.push(std::move(e));
+    bytes_ += k.bytes;
+    heap_.push(std::move(k));
   }
   // Whether the results outgrew the memory allowed, which stopped the scan.
   bool OverMemory() const { return bytes_ > max_bytes_; }
-  std::vector<Event> TakeSorted() {
-    std::vector<Event> out;
+  std::vector<Row> TakeSorted() {
+    std::vector<Row> out;
     out.reserve(heap_.size());
     while (!heap_.empty()) {
-      out.push_back(std::move(const_cast<Event&>(heap_.top())));
+      out.push_back(std::move(const_cast<Kept&>(heap_.top()).row));
       heap_.pop();
     }
     std::reverse(out.begin(), out.end());
@@ -142,21 +189,56 @@ class TopNewest final : public ScanVisitor {
   }
 
  private:
+  struct Kept {
+    int64_t time, ingest_time;
+    Row row;
+    size_t bytes;
+  };
+  static bool Newer(int64_t time, int64_t ingest_time, const Kept& k) {
+    return time != k.time ? time > k.time : ingest_time > k.ingest_time;
+  }
+  struct NewerFirst {
+    bool operator()(const Kept& a, const Kept& b) const { return Newer(a.time, a.ingest_time, b); }
+  };
+
   size_t limit_;
   size_t max_bytes_;
   size_t bytes_ = 0;
   QueryStats* stats_;
+  PipeProcessor* prefix_;
+  CaptureRow* capture_;
   // top() is the oldest kept event.
-  std::priority_queue<Event, std::vector<Event>, NewerFirst> heap_;
+  std::priority_queue<Kept, std::vector<Kept>, NewerFirst> heap_;
+};
+
+// Feeds every matching event into a pipe chain that needs all rows (stats, sort, top, uniq);
+// stops the scan when the chain wants no more.
+class AllRows final : public ScanVisitor {
+ public:
+  AllRows(PipeProcessor* chain, QueryStats* stats) : chain_(chain), stats_(stats) {}
+  bool WantRange(int64_t, int64_t) override { return !done_; }
+  bool Test(const Event&) override {
+    ++stats_->rows_matched;
+    return !done_;
+  }
+  void Take(Event&& e) override {
+    if (!done_ && !chain_->Push(Row::FromEvent(e))) done_ = true;
+  }
+
+ private:
+  PipeProcessor* chain_;
+  QueryStats* stats_;
+  bool done_ = false;
 };
 
 }  // namespace
 
-Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, QueryStats* stats) {
+Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, QueryStats* stats) {
   if (request.limit == 0 || request.limit > kMaxQueryLimit)
     return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxQueryLimit));
   if (request.end <= request.start) return Status::InvalidArgument("the query's end is not after its start");
-  ASSIGN_OR_RETURN(auto root, ParseQuery(request.text, request.now_ns));
+  ASSIGN_OR_RETURN(ParsedQuery query, ParseQuery(request.text, request.now_ns));
+  const Node* root = query.filter.get();
   ScanRequest scan;
   scan.tenant = request.tenant;
   scan.min_time = request.start;
@@ -164,7 +246,7 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   NarrowTimeRange(*root, &scan.min_time, &scan.max_time);
   QueryStats local;
   if (stats == nullptr) stats = &local;
-  TokenBlockFilter filter(root.get());
+  TokenBlockFilter filter(root);
   scan.filter = &filter;
   std::vector<const Node*> selectors;
   CollectStreamSelectors(*root, &selectors);
@@ -172,18 +254,64 @@ Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, Q
   StreamSelectorFilter streams(std::move(selectors));
   if (by_stream) scan.stream_filter = &streams;
   std::vector<std::string> fields;
-  CollectFields(*root, &fields);
+  CollectFilterFields(*root, &fields);
   scan.fields = &fields;
   scan.stats = &stats->scan;
-  MatcherFilter matcher(root.get());
+  MatcherFilter matcher(root);
   scan.row_filter = &matcher;
-  TopNewest top(request.limit, request.max_memory_bytes, stats);
-  if (scan.min_time < scan.max_time) RETURN_IF_ERROR(store->Scan(scan, &top));
+  const bool scanning = scan.min_time < scan.max_time;
+
+  Status pipe_error;
+  PipeContext ctx{request.now_ns, request.max_memory_bytes, &pipe_error};
+  std::vector<std::unique_ptr<PipeProcessor>> owned;
+  CollectRows collect(request.limit);
+  const auto& pipes = query.pipes;
+  const bool all_rows = std::any_of(pipes.begin(), pipes.end(), [](const auto& p) { return p->NeedsAllRows(); });
+  if (all_rows) {
+    // Decode for each match only the columns the pipes read, when they say which.
+    std::vector<std::string> read;
+    bool projected = false;
+    for (const auto& p : pipes) {
+      Pipe::Reads r = p->FieldsRead(&read);
+      if (r == Pipe::Reads::kPassThrough) continue;
+      projected = r == Pipe::Reads::kOnly;
+      break;
+    }
+    if (projected) scan.result_fields = &read;
+    PipeProcessor* chain = StartChain(pipes, 0, pipes.size(), &collect, ctx, &owned);
+    AllRows visitor(chain, stats);
+    if (scanning) RETURN_IF_ERROR(store->Scan(scan, &visitor));
+    RETURN_IF_ERROR(pipe_error);
+    chain->Finish();
+    RETURN_IF_ERROR(pipe_error);
+    return collect.Take();
+  }
+  // The newest events after the row-local pipes before the first limit/offset; the rest of the
+  // pipes run on those, in order.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t split = 0;
+  while (split < pipes.size() && pipes[split]->RowLimit() == kNone && pipes[split]->RowsSkipped() == 0) ++split;
+  // Enough rows for the rest of the pipes: every row they may skip, and the smallest limit.
+  size_t skipped = 0, limit = request.limit;
+  for (size_t i = split; i < pipes.size(); ++i) {
+    skipped += pipes[i]->RowsSkipped();
+    limit = std::min(limit, pipes[i]->RowLimit());
+  }
+  const size_t keep = std::max<size_t>(1, std::min(kMaxQueryLimit + skipped, skipped + limit));
+  CaptureRow capture;
+  PipeProcessor* prefix = split > 0 ? StartChain(pipes, 0, split, &capture, ctx, &owned) : nullptr;
+  TopNewest top(keep, request.max_memory_bytes, stats, prefix, &capture);
+  if (scanning) RETURN_IF_ERROR(store->Scan(scan, &top));
   if (top.OverMemory())
     return Status::ResourceExhausted("the query's results need more than " +
                                      std::to_string(request.max_memory_bytes >> 20) +
                                      " MiB of memory (the server's --max-query-memory); lower 'limit' or narrow the query");
-  return top.TakeSorted();
+  PipeProcessor* suffix = StartChain(pipes, split, pipes.size(), &collect, ctx, &owned);
+  for (auto& row : top.TakeSorted())
+    if (!suffix->Push(std::move(row))) break;
+  suffix->Finish();
+  RETURN_IF_ERROR(pipe_error);
+  return collect.Take();
 }
 
 }  // namespace sawlog::query

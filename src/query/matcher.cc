@@ -100,6 +100,13 @@ bool Matcher::Eval(const Term& t, const RowView& row) {
   return false;
 }
 
+void CollectFilterFields(const Node& n, std::vector<std::string>* fields) {
+  for (const auto& c : n.children) CollectFilterFields(*c, fields);
+  if (n.kind == NodeKind::kWord || n.kind == NodeKind::kPrefix || n.kind == NodeKind::kPhrase) {
+    if (std::find(fields->begin(), fields->end(), n.field) == fields->end()) fields->push_back(n.field);
+  }
+}
+
 Matcher::Matcher(const Node* root) : root_(std::make_unique<Term>(root)) {}
 Matcher::~Matcher() = default;
 

@@ -4,6 +4,7 @@
 
 #include "core/timestamp.h"
 #include "core/tokenizer.h"
+#include "query/pipe.h"
 #include "query/query.h"
 #include "query/quoted.h"
 #include "query/stream_selector.h"
@@ -304,13 +305,79 @@ class Parser {
 
 }  // namespace
 
-Result<std::unique_ptr<Node>> ParseQuery(std::string_view text, int64_t now_ns) {
+Result<std::unique_ptr<Node>> ParseFilter(std::string_view query, size_t base, std::string_view text, int64_t now_ns) {
+  auto lexemes = Lexify(text);
+  Result<std::unique_ptr<Node>> root = lexemes.ok() ? Parser(std::move(lexemes).value(), now_ns).Parse()
+                                                    : Result<std::unique_ptr<Node>>(lexemes.status());
+  if (root.ok()) return root;
+  // The lexer and parser count columns in `text`: say where that is in the whole query.
+  const Status st = root.status();
+  const std::string& msg = st.message();
+  size_t column = 0, i = std::string_view("column ").size();
+  if (!msg.starts_with("column ")) return root;
+  while (i < msg.size() && msg[i] >= '0' && msg[i] <= '9') column = column * 10 + static_cast<size_t>(msg[i++] - '0');
+  if (column == 0 || msg.compare(i, 2, ": ") != 0) return root;
+  // Columns named inside the message ("to close '(' at column 16") are relative too.
+  std::string what = msg.substr(i + 2);
+  static constexpr std::string_view kAt = " at column ";
+  for (size_t at = what.find(kAt); at != std::string::npos; at = what.find(kAt, at + 1)) {
+    size_t j = at + kAt.size(), c = 0;
+    while (j < what.size() && what[j] >= '0' && what[j] <= '9') c = c * 10 + static_cast<size_t>(what[j++] - '0');
+    if (c == 0) continue;
+    std::string where = QueryErrorAt(query, base + c - 1, "").message();  // "line L, column C: "
+    what.replace(at + 4, j - at - 4, where.substr(0, where.size() - 2));
+  }
+  return QueryErrorAt(query, base + column - 1, what);
+}
+
+namespace {
+
+// Where the query's top-level `|`s are: outside quotes, brackets, braces and parentheses.
+std::vector<size_t> PipeSeparators(std::string_view s) {
+  std::vector<size_t> out;
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ParsedQuery> ParseQuery(std::string_view text, int64_t now_ns) {
   if (text.size() > kMaxQueryBytes)
     return Status::InvalidArgument("the query is " + std::to_string(text.size()) + " bytes long; the limit is " +
                                    std::to_string(kMaxQueryBytes));
-  ASSIGN_OR_RETURN(auto lexemes, Lexify(text));
-  Parser parser(std::move(lexemes), now_ns);
-  return parser.Parse();
+  std::vector<size_t> bars = PipeSeparators(text);
+  ParsedQuery q;
+  const size_t filter_end = bars.empty() ? text.size() : bars[0];
+  ASSIGN_OR_RETURN(q.filter, ParseFilter(text, 0, text.substr(0, filter_end), now_ns));
+  for (size_t k = 0; k < bars.size(); ++k) {
+    const size_t begin = bars[k] + 1, end = k + 1 < bars.size() ? bars[k + 1] : text.size();
+    PipeLexer lex(text, begin, text.substr(begin, end - begin));
+    ASSIGN_OR_RETURN(auto pipe, ParsePipe(text, lex, now_ns));
+    q.pipes.push_back(std::move(pipe));
+  }
+  return q;
+}
+
+std::string ParsedQuery::ToString() const {
+  std::string s = filter->ToString();
+  for (const auto& p : pipes) s += " | " + p->ToString();
+  return s;
 }
 
 std::string Node::ToString() const {

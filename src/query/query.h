@@ -1,8 +1,7 @@
 // The query subsystem: text → AST → plan → execution over the store.
 //
-// The language of this version (docs/query-language.md): words, "phrases", field:word,
-// field:"phrase", prefix*, `*`, AND / OR / NOT / -, parentheses, and _time:5m or
-// _time:[start, end) ranges.
+// The language (docs/query-language.md): filters (words, "phrases", field:word, prefix*, AND /
+// OR / NOT, parentheses, _time ranges, _stream:{...} selectors), then pipes (pipe.h).
 #pragma once
 
 #include <cstdint>
@@ -16,13 +15,28 @@
 #include "core/event.h"
 #include "core/status.h"
 #include "query/ast.h"
+#include "query/pipe.h"
 #include "store/store.h"
 
 namespace sawlog::query {
 
-// Errors are InvalidArgument: "column 7: expected ')' to close '(' at column 1".
+// A query: a filter, then pipes (`error | stats count() by (host)`).
+struct ParsedQuery {
+  std::unique_ptr<Node> filter;
+  std::vector<std::unique_ptr<Pipe>> pipes;
+  std::string ToString() const;  // a canonical form, for tests
+};
+
+// Errors are InvalidArgument: "line 1, column 7: expected ')' to close '(' at column 1".
 // now_ns resolves relative times such as _time:5m.
-Result<std::unique_ptr<Node>> ParseQuery(std::string_view text, int64_t now_ns);
+Result<ParsedQuery> ParseQuery(std::string_view text, int64_t now_ns);
+
+// Adds the fields a filter reads to *fields (once each).
+void CollectFilterFields(const Node& filter, std::vector<std::string>* fields);
+
+// The filter language alone: `text` is the part of `query` starting at byte `base` (errors say
+// where in the whole query). Used for the filter before the first pipe and by `where`.
+Result<std::unique_ptr<Node>> ParseFilter(std::string_view query, size_t base, std::string_view text, int64_t now_ns);
 
 // Evaluates a parsed query against single events. Thread-safe once built; root must outlive it.
 class Matcher {
@@ -57,6 +71,9 @@ struct QueryStats {
 };
 
 // Runs a query; returns the newest `limit` matching events, newest first.
-Result<std::vector<Event>> RunQuery(Store* store, const QueryRequest& request, QueryStats* stats = nullptr);
+// Without pipes, or with only pipes that keep rows apart (fields, rename, where, limit...): the
+// newest `limit` matching events, newest first. With pipes that need every row (stats, sort,
+// top, uniq): every match goes through them, and the first `limit` rows they give are returned.
+Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, QueryStats* stats = nullptr);
 
 }  // namespace sawlog::query

@@ -120,11 +120,11 @@ HttpResponse Api::Query(const HttpRequest& req) {
   r.content_type = "application/x-ndjson";
   // The body is made as it is sent, about 64 KiB at a time: a million results never exist as
   // one string beside the events.
-  auto results = std::make_shared<std::vector<Event>>(std::move(events).value());
+  auto results = std::make_shared<std::vector<query::Row>>(std::move(events).value());
   r.body_stream = [results, next = size_t{0}](std::string* chunk) mutable {
     constexpr size_t kChunkBytes = 64 << 10;
     while (next < results->size() && chunk->size() < kChunkBytes) {
-      AppendEventJson(chunk, (*results)[next++]);
+      (*results)[next++].AppendJson(chunk);
       chunk->push_back('\n');
     }
     return next < results->size();

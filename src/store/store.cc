@@ -192,7 +192,8 @@ class ParallelBlockScan {
         ++rows;
         if (req_.row_filter == nullptr || req_.row_filter->Matches(BlockRowView(block, r))) wanted.push_back(r);
       }
-      if (st.ok() && !wanted.empty() && req_.fields != nullptr) st = block.Decode(nullptr);
+      if (st.ok() && !wanted.empty() && (req_.fields != nullptr || req_.result_fields != nullptr))
+        st = block.Decode(req_.result_fields);
       std::lock_guard lock(mu_);
       ++stats_.blocks_read;
       stats_.bytes_read += block.bytes_read();

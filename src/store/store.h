@@ -117,13 +117,16 @@ struct ScanRequest {
   const RowFilter* row_filter = nullptr;  // optional; rows it rejects never reach the visitor
   // The fields Test() needs (_msg included when it does); null: all of them.
   const std::vector<std::string>* fields = nullptr;
+  // The fields Take() needs of the rows that pass (besides _time and _stream); null: all of them.
+  // An aggregation reads a few columns of every row; a search returns whole events.
+  const std::vector<std::string>* result_fields = nullptr;
   ScanStats* stats = nullptr;  // optional, filled in
 };
 
 // What a scan calls back. Sources are visited newest first, but events within them in no order.
 // Calls are serialized (never concurrent), though they may come from several scan threads.
 // For stored blocks, Test() first sees a partial event: its time, stream and the fields named in
-// ScanRequest::fields (all fields when that is null); Take() then gets the whole event of each
+// ScanRequest::fields (all fields when that is null); Take() then gets the event of each
 // row whose Test() returned true. Both run on the scanning thread only.
 class ScanVisitor {
  public:

@@ -24,6 +24,7 @@ struct Case {
   size_t line = 0;
   std::string query;
   bool expect_error = false;
+  bool rows = false;     // expected holds whole rows, as JSON, one per line
   std::string expected;  // space-separated event ids, newest first; or the error's start
 };
 
@@ -63,7 +64,11 @@ TestFile Load(const std::filesystem::path& path) {
       e.stream = CanonicalStream(std::move(labels));
       tf.events.push_back(std::move(e));
     } else if (take("query ")) {
-      pending = Case{path.filename().string(), n, line, false, ""};
+      if (pending.rows) tf.cases.push_back(pending);
+      pending = Case{path.filename().string(), n, line, false, false, ""};
+    } else if (take("expect-row ")) {
+      pending.expected += (pending.rows ? "\n" : "") + line;
+      pending.rows = true;
     } else if (take("expect-error ")) {
       pending.expect_error = true;
       pending.expected = line;
@@ -75,6 +80,7 @@ TestFile Load(const std::filesystem::path& path) {
       ADD_FAILURE() << path << ":" << n << ": unknown line '" << line << "'";
     }
   }
+  if (pending.rows) tf.cases.push_back(pending);
   return tf;
 }
 
@@ -115,7 +121,18 @@ TEST_P(QueryFiles, Run) {
     }
     ASSERT_TRUE(result.ok()) << result.status().ToString();
     std::string got;
-    for (const auto& e : *result) got += (got.empty() ? "" : " ") + *e.Find("id");
+    if (c.rows) {
+      for (const auto& row : *result) {
+        if (!got.empty()) got += "\n";
+        row.AppendJson(&got);
+      }
+      EXPECT_EQ(got, c.expected);
+      continue;
+    }
+    for (const auto& row : *result) {
+      const std::string* id = row.Find("id");
+      got += (got.empty() ? "" : " ") + (id ? *id : "(no id)");
+    }
     EXPECT_EQ(got, c.expected);
   }
 }
@@ -134,17 +151,21 @@ INSTANTIATE_TEST_SUITE_P(Data, QueryFiles, ::testing::ValuesIn(TestFiles()),
 TEST(QueryParser, ErrorsNameTheColumn) {
   auto r = ParseQuery("status:200 AND (host:web1", kNow);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "column 26: expected ')' to close '(' at column 16");
+  EXPECT_EQ(r.status().message(), "line 1, column 26: expected ')' to close '(' at line 1, column 16");
+  // On the second line of a query, and inside a pipe.
+  r = ParseQuery("error\n  | stats by (host count()", kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "line 2, column 20: expected ')' after 'by (host', found 'count'");
 }
 
 TEST(QueryParser, Precedence) {
-  EXPECT_EQ(ParseQuery("a b OR c", kNow).value()->ToString(), "((word(_msg:a) AND word(_msg:b)) OR word(_msg:c))");
-  EXPECT_EQ(ParseQuery("a AND NOT b", kNow).value()->ToString(), "(word(_msg:a) AND NOT word(_msg:b))");
-  EXPECT_EQ(ParseQuery("-a (b or c)", kNow).value()->ToString(), "(NOT word(_msg:a) AND (word(_msg:b) OR word(_msg:c)))");
-  EXPECT_EQ(ParseQuery("10.0.0.1", kNow).value()->ToString(), "phrase(_msg:10 0 0 1)");
-  EXPECT_EQ(ParseQuery("host:\"web 1\"", kNow).value()->ToString(), "phrase(host:web 1)");
-  EXPECT_EQ(ParseQuery("err*", kNow).value()->ToString(), "prefix(_msg:err)");
-  EXPECT_EQ(ParseQuery("", kNow).value()->ToString(), "*");
+  EXPECT_EQ(ParseQuery("a b OR c", kNow).value().ToString(), "((word(_msg:a) AND word(_msg:b)) OR word(_msg:c))");
+  EXPECT_EQ(ParseQuery("a AND NOT b", kNow).value().ToString(), "(word(_msg:a) AND NOT word(_msg:b))");
+  EXPECT_EQ(ParseQuery("-a (b or c)", kNow).value().ToString(), "(NOT word(_msg:a) AND (word(_msg:b) OR word(_msg:c)))");
+  EXPECT_EQ(ParseQuery("10.0.0.1", kNow).value().ToString(), "phrase(_msg:10 0 0 1)");
+  EXPECT_EQ(ParseQuery("host:\"web 1\"", kNow).value().ToString(), "phrase(host:web 1)");
+  EXPECT_EQ(ParseQuery("err*", kNow).value().ToString(), "prefix(_msg:err)");
+  EXPECT_EQ(ParseQuery("", kNow).value().ToString(), "*");
 }
 
 TEST(QueryLimits, RefusesBadLimitAndRange) {
