@@ -211,6 +211,14 @@ class TopNewest final : public ScanVisitor {
   std::priority_queue<Kept, std::vector<Kept>, NewerFirst> heap_;
 };
 
+// The visitor of a folding scan: the fold gets the rows; every block is wanted.
+class EveryRange final : public ScanVisitor {
+ public:
+  bool WantRange(int64_t, int64_t) override { return true; }
+  bool Test(const Event&) override { return false; }
+  void Take(Event&&) override {}
+};
+
 // Feeds every matching event into a pipe chain that needs all rows (stats, sort, top, uniq);
 // stops the scan when the chain wants no more.
 class AllRows final : public ScanVisitor {
@@ -278,6 +286,17 @@ Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, Que
       break;
     }
     if (projected) scan.result_fields = &read;
+    if (std::unique_ptr<Fold> fold = pipes[0]->StartFold(ctx)) {
+      // The first pipe folds: it runs inside the scan, on every thread, on rows read in place.
+      PipeProcessor* rest = StartChain(pipes, 1, pipes.size(), &collect, ctx, &owned);
+      scan.fold = fold.get();
+      EveryRange everything;
+      if (scanning) RETURN_IF_ERROR(store->Scan(scan, &everything));
+      RETURN_IF_ERROR(fold->status());
+      fold->Emit(rest);
+      RETURN_IF_ERROR(pipe_error);
+      return collect.Take();
+    }
     PipeProcessor* chain = StartChain(pipes, 0, pipes.size(), &collect, ctx, &owned);
     AllRows visitor(chain, stats);
     if (scanning) RETURN_IF_ERROR(store->Scan(scan, &visitor));

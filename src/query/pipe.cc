@@ -52,11 +52,32 @@ void Row::Remove(std::string_view name) {
 }
 
 namespace {
+
+class FoldProcessor final : public PipeProcessor {
+ public:
+  FoldProcessor(std::unique_ptr<Fold> fold, PipeProcessor* next)
+      : fold_(std::move(fold)), part_(fold_->NewPart()), next_(next) {}
+  bool Push(Row&& row) override { return part_->Add(RowOfPipe(row)); }
+  void Finish() override {
+    fold_->Merge(std::move(part_));
+    fold_->Emit(next_);
+  }
+
+ private:
+  std::unique_ptr<Fold> fold_;
+  std::unique_ptr<RowFold::Part> part_;
+  PipeProcessor* next_;
+};
+
 bool IsNameByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
          c == '@' || c == '-' || c == '/' || static_cast<unsigned char>(c) >= 0x80;
 }
 }  // namespace
+
+std::unique_ptr<PipeProcessor> FoldRows(std::unique_ptr<Fold> fold, PipeProcessor* next) {
+  return std::make_unique<FoldProcessor>(std::move(fold), next);
+}
 
 PipeLexer::PipeLexer(std::string_view query, size_t base, std::string_view text)
     : query_(query), base_(base), text_(text) {

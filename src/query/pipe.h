@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "core/event.h"
 #include "core/status.h"
 #include "query/position.h"
+#include "store/store.h"
 
 namespace sawlog::query {
 
@@ -47,6 +49,16 @@ struct PipeContext {
   Status* error = nullptr;       // where a processor reports a failure (e.g. memory); first wins
 };
 
+// A pipe that folds rows into groups (stats, top, uniq). As the first pipe it runs inside the
+// scan, on every thread (RowFold), reading rows in place; after other pipes it is fed their rows.
+class Fold : public RowFold {
+ public:
+  // The result rows, to next; then next->Finish().
+  virtual void Emit(PipeProcessor* next) = 0;
+  // The first failure of a part (e.g. memory), if any.
+  virtual Status status() const = 0;
+};
+
 class Pipe {
  public:
   virtual ~Pipe() = default;
@@ -66,6 +78,25 @@ class Pipe {
   };
   virtual Reads FieldsRead(std::vector<std::string>* fields) const { return Reads::kAll; }
   virtual std::unique_ptr<PipeProcessor> Start(PipeProcessor* next, const PipeContext& ctx) const = 0;
+  // Pipes that fold rows return their fold; the others null.
+  virtual std::unique_ptr<Fold> StartFold(const PipeContext&) const { return nullptr; }
+};
+
+// Start() of a folding pipe: feeds its fold the rows of the pipes before it.
+std::unique_ptr<PipeProcessor> FoldRows(std::unique_ptr<Fold> fold, PipeProcessor* next);
+
+// A Row seen through the RowView interface (for filters and folds).
+class RowOfPipe final : public RowView {
+ public:
+  explicit RowOfPipe(const Row& row) : row_(row) {}
+  int64_t time() const override { return row_.time; }
+  std::optional<std::string_view> Find(std::string_view name) const override {
+    const std::string* v = row_.Find(name);
+    return v ? std::optional<std::string_view>(*v) : std::nullopt;
+  }
+
+ private:
+  const Row& row_;
 };
 
 // The lexemes of one pipe's text: names, numbers, quoted strings and punctuation.

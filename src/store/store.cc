@@ -121,6 +121,13 @@ class BlockRowView final : public RowView {
 };
 
 void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
+  if (req.fold) {
+    auto part = req.fold->NewPart();
+    for (const auto& e : events)
+      if (RowWanted(req, e) && !part->Add(EventRowView(e))) break;
+    req.fold->Merge(std::move(part));
+    return;
+  }
   for (const auto& e : events)
     if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
 }
@@ -160,11 +167,20 @@ class ParallelBlockScan {
 
  private:
   void Work() {
+    std::unique_ptr<RowFold::Part> fold = req_.fold ? req_.fold->NewPart() : nullptr;
+    ScanBlocks(fold.get());
+    if (fold) {
+      std::lock_guard lock(mu_);
+      req_.fold->Merge(std::move(fold));
+    }
+  }
+
+  void ScanBlocks(RowFold::Part* fold) {
     BlockReader block;
     std::vector<size_t> wanted;
     for (;;) {
       size_t k = next_++;
-      if (k >= candidates_.size()) return;
+      if (k >= candidates_.size() || stop_) return;
       const Candidate& c = candidates_[k];
       const BlockInfo& b = c.part->blocks()[c.block];
       {
@@ -185,12 +201,20 @@ class ParallelBlockScan {
       }
       Status st = block.Load(*c.part, c.block);
       if (st.ok()) st = block.Decode(req_.fields);
+      if (st.ok() && fold && req_.fields != nullptr) st = block.Decode(req_.result_fields);
       wanted.clear();
       uint64_t rows = 0;
       for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
         if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
         ++rows;
-        if (req_.row_filter == nullptr || req_.row_filter->Matches(BlockRowView(block, r))) wanted.push_back(r);
+        BlockRowView row(block, r);
+        if (req_.row_filter != nullptr && !req_.row_filter->Matches(row)) continue;
+        if (!fold) {
+          wanted.push_back(r);
+        } else if (!fold->Add(row)) {
+          stop_ = true;
+          break;
+        }
       }
       if (st.ok() && !wanted.empty() && (req_.fields != nullptr || req_.result_fields != nullptr))
         st = block.Decode(req_.result_fields);
@@ -214,7 +238,8 @@ class ParallelBlockScan {
   ScanVisitor* visitor_;
   std::vector<Candidate> candidates_;
   std::atomic<size_t> next_{0};
-  std::mutex mu_;  // visitor_, stats_, error_
+  std::atomic<bool> stop_{false};  // a fold failed
+  std::mutex mu_;  // visitor_, stats_, error_, the fold's Merge
   ScanStats stats_;
   Status error_;
 };

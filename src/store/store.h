@@ -99,6 +99,23 @@ class BlockFilter {
   virtual bool MayMatch(BlockProbe& probe) const = 0;
 };
 
+// A query's fold over matching rows (stats, top, uniq), run on every scan thread at once: each
+// thread folds its rows into a part of its own, reading them in place (no Event is built), and
+// the parts are merged at the end.
+class RowFold {
+ public:
+  class Part {
+   public:
+    virtual ~Part() = default;
+    // False stops the scan: the fold failed (e.g. out of memory) and keeps the reason.
+    virtual bool Add(const RowView& row) = 0;
+  };
+  virtual ~RowFold() = default;
+  virtual std::unique_ptr<Part> NewPart() = 0;
+  // Once per part; calls are serialized.
+  virtual void Merge(std::unique_ptr<Part> part) = 0;
+};
+
 struct ScanStats {
   uint64_t blocks = 0;             // stored blocks of the tenant in the time range
   uint64_t blocks_skipped = 0;     // older than every event the visitor still wants
@@ -120,6 +137,9 @@ struct ScanRequest {
   // The fields Take() needs of the rows that pass (besides _time and _stream); null: all of them.
   // An aggregation reads a few columns of every row; a search returns whole events.
   const std::vector<std::string>* result_fields = nullptr;
+  // When set, matching rows go to the fold (with the columns in fields and result_fields
+  // decoded); the visitor is only asked WantRange().
+  RowFold* fold = nullptr;
   ScanStats* stats = nullptr;  // optional, filled in
 };
 

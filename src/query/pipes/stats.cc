@@ -1,30 +1,24 @@
 // `stats by (host, _time:1m) count() as hits, avg(duration), quantile(0.99, duration)`: one row per
 // group with the functions' results. `by (...)` may also come after the functions.
+//
+// Each scan thread folds its rows into a part of its own (a hash map from the encoded group key
+// to the functions' running state), reading values in place; the parts are merged at the end.
+#include "query/pipes/stats.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
+#include "core/coding.h"
 #include "core/timestamp.h"
 #include "query/pipes/pipes.h"
 
 namespace sawlog::query::pipes {
 
 namespace {
-
-enum class Func { kCount, kCountUniq, kSum, kAvg, kMin, kMax, kMedian, kQuantile, kRate };
-
-struct FuncSpec {
-  Func func;
-  std::string field;  // empty: count() / rate() of rows
-  double q = 0.5;     // quantile
-  std::string name;   // the result's field name
-};
-
-struct GroupKey {
-  std::string field;
-  int64_t step = 0;  // _time:STEP buckets
-};
 
 // The running state of one function in one group.
 struct Acc {
@@ -37,158 +31,271 @@ struct Acc {
   std::unordered_set<std::string> uniq;  // count_uniq
   int64_t first = INT64_MAX, last = INT64_MIN;
 
-  size_t Bytes() const {
-    size_t b = sizeof(Acc) + tmin.size() + tmax.size() + values.size() * sizeof(double);
-    for (const auto& u : uniq) b += u.size() + 32;
-    return b;
+  void Merge(Acc&& o) {
+    if (o.count == 0 && o.uniq.empty()) return;
+    if (o.count > 0) {
+      if (count == 0 || o.tmin < tmin) tmin = std::move(o.tmin);
+      if (count == 0 || o.tmax > tmax) tmax = std::move(o.tmax);
+    }
+    count += o.count;
+    sum += o.sum;
+    min = std::min(min, o.min);
+    max = std::max(max, o.max);
+    text = text || o.text;
+    values.insert(values.end(), o.values.begin(), o.values.end());
+    if (uniq.empty()) uniq = std::move(o.uniq);
+    else uniq.merge(o.uniq);
+    first = std::min(first, o.first);
+    last = std::max(last, o.last);
   }
 };
 
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+struct KeyEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+using Groups = std::unordered_map<std::string, std::vector<Acc>, KeyHash, KeyEq>;
+
+int64_t Bucket(int64_t t, int64_t step) {
+  int64_t b = t / step * step;
+  return (t < 0 && b != t) ? b - step : b;
+}
+
+class StatsFold;
+
+class StatsPart final : public RowFold::Part {
+ public:
+  explicit StatsPart(StatsFold* fold);
+  bool Add(const RowView& row) override;
+  Groups& groups() { return groups_; }
+
+ private:
+  void AddValue(const FuncSpec& f, const RowView& row, Acc* a);
+
+  StatsFold* fold_;
+  const StatsSpec& spec_;
+  Groups groups_;
+  std::string key_;  // reused for every row
+  size_t bytes_ = 0;
+};
+
+class StatsFold final : public Fold {
+ public:
+  StatsFold(const StatsSpec& spec, const PipeContext& ctx) : spec_(spec), ctx_(ctx) {}
+  const StatsSpec& spec() const { return spec_; }
+
+  std::unique_ptr<Part> NewPart() override { return std::make_unique<StatsPart>(this); }
+  void Merge(std::unique_ptr<Part> part) override {
+    Groups& from = static_cast<StatsPart&>(*part).groups();
+    if (groups_.empty()) {
+      groups_ = std::move(from);
+      return;
+    }
+    for (auto& [key, accs] : from) {
+      auto [it, fresh] = groups_.try_emplace(key);
+      if (fresh) {
+        it->second = std::move(accs);
+        continue;
+      }
+      for (size_t i = 0; i < accs.size(); ++i) it->second[i].Merge(std::move(accs[i]));
+    }
+  }
+  Status status() const override {
+    std::lock_guard lock(mu_);
+    return error_;
+  }
+  // A part outgrew the memory allowed: remember why, and stop.
+  bool Fail(size_t bytes) {
+    std::lock_guard lock(mu_);
+    if (error_.ok())
+      error_ = Status::ResourceExhausted("the groups of 'stats', 'top' or 'uniq' need more than " +
+                                         std::to_string(ctx_.max_memory_bytes >> 20) +
+                                         " MiB (the server's --max-query-memory); group by fewer or coarser fields (" +
+                                         std::to_string(bytes >> 20) + " MiB so far)");
+    if (ctx_.error && ctx_.error->ok()) *ctx_.error = error_;
+    return false;
+  }
+  size_t max_bytes() const { return ctx_.max_memory_bytes; }
+  void Emit(PipeProcessor* next) override;
+
+ private:
+  std::string Result(const FuncSpec& f, Acc& a) const;
+
+  const StatsSpec& spec_;
+  PipeContext ctx_;
+  Groups groups_;
+  mutable std::mutex mu_;
+  Status error_;
+};
+
+StatsPart::StatsPart(StatsFold* fold) : fold_(fold), spec_(fold->spec()) {}
+
+bool StatsPart::Add(const RowView& row) {
+  // The key: for each `by` field its value, length first; for a _time bucket its start.
+  key_.clear();
+  for (const auto& k : spec_.keys) {
+    if (k.step > 0) {
+      PutFixed64(&key_, static_cast<uint64_t>(Bucket(row.time(), k.step)));
+      continue;
+    }
+    std::string_view v = row.Find(k.field).value_or("");
+    PutVarint64(&key_, v.size());
+    key_.append(v);
+  }
+  auto it = groups_.find(std::string_view(key_));
+  if (it == groups_.end()) {
+    it = groups_.emplace(key_, std::vector<Acc>(spec_.funcs.size())).first;
+    bytes_ += key_.size() + 64 + spec_.funcs.size() * sizeof(Acc);
+  }
+  for (size_t i = 0; i < spec_.funcs.size(); ++i) AddValue(spec_.funcs[i], row, &it->second[i]);
+  if (fold_->max_bytes() && bytes_ > fold_->max_bytes()) return fold_->Fail(bytes_);
+  return true;
+}
+
+void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
+  if (f.func == Func::kRate) {
+    a->first = std::min(a->first, row.time());
+    a->last = std::max(a->last, row.time());
+  }
+  if (f.field.empty()) {
+    ++a->count;
+    return;
+  }
+  std::optional<std::string_view> v = row.Find(f.field);
+  if (!v) return;
+  ++a->count;
+  if (f.func == Func::kCount) return;
+  if (f.func == Func::kCountUniq) {
+    if (a->uniq.emplace(*v).second) bytes_ += v->size() + 48;
+    return;
+  }
+  double x;
+  const bool number = ParseNumber(*v, &x);
+  if (f.func == Func::kMin || f.func == Func::kMax) {
+    if (!number) a->text = true;
+    if (a->count == 1 || *v < a->tmin) a->tmin = *v;
+    if (a->count == 1 || *v > a->tmax) a->tmax = *v;
+  }
+  if (!number) return;
+  a->sum += x;
+  a->min = std::min(a->min, x);
+  a->max = std::max(a->max, x);
+  if (f.func == Func::kMedian || f.func == Func::kQuantile) {
+    a->values.push_back(x);
+    bytes_ += sizeof(double);
+  }
+}
+
+std::string StatsFold::Result(const FuncSpec& f, Acc& a) const {
+  switch (f.func) {
+    case Func::kCount: return std::to_string(a.count);
+    case Func::kCountUniq: return std::to_string(a.uniq.size());
+    case Func::kSum: return FormatNumber(a.sum);
+    case Func::kAvg: return a.count ? FormatNumber(a.sum / static_cast<double>(a.count)) : "";
+    case Func::kMin: return a.text ? a.tmin : a.count ? FormatNumber(a.min) : "";
+    case Func::kMax: return a.text ? a.tmax : a.count ? FormatNumber(a.max) : "";
+    case Func::kMedian:
+    case Func::kQuantile: {
+      if (a.values.empty()) return "";
+      // Nearest rank, as Prometheus' and VictoriaLogs' quantiles over samples.
+      size_t k = static_cast<size_t>(std::ceil(f.q * static_cast<double>(a.values.size())));
+      k = std::clamp<size_t>(k, 1, a.values.size()) - 1;
+      std::nth_element(a.values.begin(), a.values.begin() + static_cast<ptrdiff_t>(k), a.values.end());
+      return FormatNumber(a.values[k]);
+    }
+    case Func::kRate: {
+      int64_t step = 0;
+      for (const auto& k : spec_.keys) step = std::max(step, k.step);
+      double seconds = step ? static_cast<double>(step) / 1e9 : static_cast<double>(a.last - a.first) / 1e9;
+      return FormatNumber(seconds > 0 ? static_cast<double>(a.count) / seconds : static_cast<double>(a.count));
+    }
+  }
+  return "";
+}
+
+void StatsFold::Emit(PipeProcessor* next) {
+  // Decode the keys; order groups by them (time buckets as times), or by count for `top`.
+  struct Out {
+    std::vector<std::string> values;
+    std::vector<int64_t> buckets;
+    std::vector<Acc>* accs;
+  };
+  std::vector<Out> outs;
+  outs.reserve(groups_.size());
+  for (auto& [key, accs] : groups_) {
+    Out o{{}, {}, &accs};
+    Decoder in(key);
+    for (const auto& k : spec_.keys) {
+      if (k.step > 0) {
+        uint64_t b = 0;
+        in.GetFixed64(&b);
+        o.buckets.push_back(static_cast<int64_t>(b));
+        o.values.push_back(FormatRfc3339Nano(static_cast<int64_t>(b)));
+      } else {
+        std::string v;
+        in.GetLengthPrefixed(&v);
+        o.values.push_back(std::move(v));
+      }
+    }
+    outs.push_back(std::move(o));
+  }
+  auto by_key = [](const Out& a, const Out& b) {
+    if (a.buckets != b.buckets) return a.buckets < b.buckets;
+    return a.values < b.values;
+  };
+  if (spec_.by_count) {
+    std::sort(outs.begin(), outs.end(), [&](const Out& a, const Out& b) {
+      uint64_t x = (*a.accs)[0].count, y = (*b.accs)[0].count;
+      return x != y ? x > y : by_key(a, b);
+    });
+  } else {
+    std::sort(outs.begin(), outs.end(), by_key);
+  }
+  if (outs.size() > spec_.max_groups) outs.resize(spec_.max_groups);
+  for (auto& o : outs) {
+    Row row;
+    for (size_t i = 0; i < spec_.keys.size(); ++i) row.fields.push_back({spec_.keys[i].field, std::move(o.values[i])});
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) row.fields.push_back({spec_.funcs[i].name, Result(spec_.funcs[i], (*o.accs)[i])});
+    if (!next->Push(std::move(row))) break;
+  }
+  groups_.clear();
+  next->Finish();
+}
+
 class StatsPipe final : public Pipe {
  public:
-  StatsPipe(std::vector<GroupKey> keys, std::vector<FuncSpec> funcs) : keys_(std::move(keys)), funcs_(std::move(funcs)) {}
+  explicit StatsPipe(StatsSpec spec) : spec_(std::move(spec)) {}
 
   std::string ToString() const override {
     std::string s = "stats";
-    if (!keys_.empty()) {
+    if (!spec_.keys.empty()) {
       s += " by (";
-      for (size_t i = 0; i < keys_.size(); ++i)
-        s += (i ? ", " : "") + keys_[i].field + (keys_[i].step ? ":" + std::to_string(keys_[i].step) + "ns" : "");
+      for (size_t i = 0; i < spec_.keys.size(); ++i)
+        s += (i ? ", " : "") + spec_.keys[i].field + (spec_.keys[i].step ? ":" + std::to_string(spec_.keys[i].step) + "ns" : "");
       s += ")";
     }
-    for (size_t i = 0; i < funcs_.size(); ++i) s += (i ? ", " : " ") + funcs_[i].name;
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) s += (i ? ", " : " ") + spec_.funcs[i].name;
     return s;
   }
   bool NeedsAllRows() const override { return true; }
   Reads FieldsRead(std::vector<std::string>* fields) const override {
-    for (const auto& k : keys_)
+    for (const auto& k : spec_.keys)
       if (k.step == 0) fields->push_back(k.field);
-    for (const auto& f : funcs_)
+    for (const auto& f : spec_.funcs)
       if (!f.field.empty()) fields->push_back(f.field);
     return Reads::kOnly;
   }
+  std::unique_ptr<Fold> StartFold(const PipeContext& ctx) const override { return StartStatsFold(spec_, ctx); }
   std::unique_ptr<PipeProcessor> Start(PipeProcessor* next, const PipeContext& ctx) const override {
-    return std::make_unique<Processor>(next, *this, ctx);
+    return FoldRows(StartFold(ctx), next);
   }
 
  private:
-  class Processor final : public PipeProcessor {
-   public:
-    Processor(PipeProcessor* next, const StatsPipe& pipe, const PipeContext& ctx) : next_(next), pipe_(pipe), ctx_(ctx) {}
-
-    bool Push(Row&& row) override {
-      std::string key;
-      for (const auto& k : pipe_.keys_) {
-        if (k.step > 0) {
-          int64_t b = row.time / k.step * k.step;
-          if (row.time < 0 && b != row.time) b -= k.step;
-          key += FormatRfc3339Nano(b);
-        } else if (const std::string* v = row.Find(k.field)) {
-          key += *v;
-        }
-        key.push_back('\0');
-      }
-      auto [it, fresh] = groups_.try_emplace(std::move(key));
-      if (fresh) {
-        it->second.resize(pipe_.funcs_.size());
-        bytes_ += it->first.size() + 64 + pipe_.funcs_.size() * sizeof(Acc);
-      }
-      for (size_t i = 0; i < pipe_.funcs_.size(); ++i) Add(pipe_.funcs_[i], row, &it->second[i]);
-      if (ctx_.max_memory_bytes && bytes_ > ctx_.max_memory_bytes) {
-        if (ctx_.error && ctx_.error->ok())
-          *ctx_.error = Status::ResourceExhausted("'stats' needs more than " + std::to_string(ctx_.max_memory_bytes >> 20) +
-                                                  " MiB for its groups (the server's --max-query-memory); group by fewer or coarser fields");
-        return false;
-      }
-      return true;
-    }
-
-    void Finish() override {
-      for (auto& [key, accs] : groups_) {
-        Row out;
-        size_t start = 0;
-        for (const auto& k : pipe_.keys_) {
-          size_t end = key.find('\0', start);
-          out.fields.push_back({k.field, key.substr(start, end - start)});
-          start = end + 1;
-        }
-        for (size_t i = 0; i < pipe_.funcs_.size(); ++i)
-          out.fields.push_back({pipe_.funcs_[i].name, Result(pipe_.funcs_[i], accs[i])});
-        if (!next_->Push(std::move(out))) break;
-      }
-      groups_.clear();
-      next_->Finish();
-    }
-
-   private:
-    void Add(const FuncSpec& f, const Row& row, Acc* a) {
-      a->first = std::min(a->first, row.time);
-      a->last = std::max(a->last, row.time);
-      if (f.field.empty()) {
-        ++a->count;
-        return;
-      }
-      const std::string* v = row.Find(f.field);
-      if (v == nullptr) return;
-      ++a->count;
-      if (f.func == Func::kCountUniq) {
-        if (a->uniq.insert(*v).second) bytes_ += v->size() + 32;
-        return;
-      }
-      double x;
-      const bool number = ParseNumber(*v, &x);
-      if (f.func == Func::kMin || f.func == Func::kMax) {
-        if (!number) a->text = true;
-        if (a->count == 1 || *v < a->tmin) a->tmin = *v;
-        if (a->count == 1 || *v > a->tmax) a->tmax = *v;
-      }
-      if (!number) return;
-      a->sum += x;
-      a->min = std::min(a->min, x);
-      a->max = std::max(a->max, x);
-      if (f.func == Func::kMedian || f.func == Func::kQuantile) {
-        a->values.push_back(x);
-        bytes_ += sizeof(double);
-      }
-    }
-
-    std::string Result(const FuncSpec& f, Acc& a) const {
-      switch (f.func) {
-        case Func::kCount: return std::to_string(a.count);
-        case Func::kCountUniq: return std::to_string(a.uniq.size());
-        case Func::kSum: return FormatNumber(a.sum);
-        case Func::kAvg: return a.count ? FormatNumber(a.sum / static_cast<double>(a.count)) : "";
-        case Func::kMin: return a.text ? a.tmin : a.count ? FormatNumber(a.min) : "";
-        case Func::kMax: return a.text ? a.tmax : a.count ? FormatNumber(a.max) : "";
-        case Func::kMedian:
-        case Func::kQuantile: {
-          if (a.values.empty()) return "";
-          // Nearest rank, as Prometheus' and VictoriaLogs' quantiles over samples.
-          size_t k = static_cast<size_t>(std::ceil(f.q * static_cast<double>(a.values.size())));
-          k = std::clamp<size_t>(k, 1, a.values.size()) - 1;
-          std::nth_element(a.values.begin(), a.values.begin() + static_cast<ptrdiff_t>(k), a.values.end());
-          return FormatNumber(a.values[k]);
-        }
-        case Func::kRate: {
-          int64_t step = 0;
-          for (const auto& k : pipe_.keys_) step = std::max(step, k.step);
-          double seconds = step ? static_cast<double>(step) / 1e9
-                                : static_cast<double>(a.last - a.first) / 1e9;
-          return FormatNumber(seconds > 0 ? static_cast<double>(a.count) / seconds : static_cast<double>(a.count));
-        }
-      }
-      return "";
-    }
-
-    PipeProcessor* next_;
-    const StatsPipe& pipe_;
-    PipeContext ctx_;
-    std::map<std::string, std::vector<Acc>> groups_;  // ordered: time buckets come out in order
-    size_t bytes_ = 0;
-  };
-
-  std::vector<GroupKey> keys_;
-  std::vector<FuncSpec> funcs_;
+  StatsSpec spec_;
 };
 
 Result<std::vector<GroupKey>> ParseGroupKeys(PipeLexer& lex) {
@@ -252,22 +359,25 @@ Result<FuncSpec> ParseFunc(PipeLexer& lex) {
 
 }  // namespace
 
+std::unique_ptr<Fold> StartStatsFold(const StatsSpec& spec, const PipeContext& ctx) {
+  return std::make_unique<StatsFold>(spec, ctx);
+}
+
 Result<std::unique_ptr<Pipe>> ParseStats(PipeLexer& lex) {
-  std::vector<GroupKey> keys;
+  StatsSpec spec;
   bool have_keys = false;
   if (lex.Accept("by")) {
-    ASSIGN_OR_RETURN(keys, ParseGroupKeys(lex));
+    ASSIGN_OR_RETURN(spec.keys, ParseGroupKeys(lex));
     have_keys = true;
   }
-  std::vector<FuncSpec> funcs;
   do {
     ASSIGN_OR_RETURN(FuncSpec f, ParseFunc(lex));
-    funcs.push_back(std::move(f));
+    spec.funcs.push_back(std::move(f));
   } while (lex.Accept(","));
   if (!have_keys && lex.Accept("by")) {
-    ASSIGN_OR_RETURN(keys, ParseGroupKeys(lex));
+    ASSIGN_OR_RETURN(spec.keys, ParseGroupKeys(lex));
   }
-  return std::unique_ptr<Pipe>(new StatsPipe(std::move(keys), std::move(funcs)));
+  return std::unique_ptr<Pipe>(new StatsPipe(std::move(spec)));
 }
 
 }  // namespace sawlog::query::pipes

@@ -1,9 +1,7 @@
-// `top 10 by (path)`: the most frequent values (with a `hits` count), most frequent first;
-// `uniq by (host, level)`: the distinct combinations, in order.
-#include <algorithm>
-#include <unordered_map>
-
+// `top 10 by (path)`: the most frequent values with a `hits` count, most frequent first (ties by
+// value); `uniq by (host, level)`: the distinct combinations, in order. Both are the stats fold.
 #include "query/pipes/pipes.h"
+#include "query/pipes/stats.h"
 
 namespace sawlog::query::pipes {
 
@@ -11,7 +9,14 @@ namespace {
 
 class TopPipe final : public Pipe {
  public:
-  TopPipe(uint64_t n, std::vector<std::string> fields, bool uniq) : n_(n), fields_(std::move(fields)), uniq_(uniq) {}
+  TopPipe(uint64_t n, std::vector<std::string> fields, bool uniq) : n_(n), fields_(std::move(fields)), uniq_(uniq) {
+    for (const auto& f : fields_) spec_.keys.push_back({f, 0});
+    if (!uniq_) {
+      spec_.funcs.push_back({Func::kCount, "", 0.5, "hits"});
+      spec_.by_count = true;
+      spec_.max_groups = n_;
+    }
+  }
   std::string ToString() const override {
     std::string s = uniq_ ? "uniq by (" : "top " + std::to_string(n_) + " by (";
     for (size_t i = 0; i < fields_.size(); ++i) s += (i ? ", " : "") + fields_[i];
@@ -22,70 +27,16 @@ class TopPipe final : public Pipe {
     fields->insert(fields->end(), fields_.begin(), fields_.end());
     return Reads::kOnly;
   }
+  std::unique_ptr<Fold> StartFold(const PipeContext& ctx) const override { return StartStatsFold(spec_, ctx); }
   std::unique_ptr<PipeProcessor> Start(PipeProcessor* next, const PipeContext& ctx) const override {
-    return std::make_unique<Processor>(next, *this, ctx);
+    return FoldRows(StartFold(ctx), next);
   }
 
  private:
-  class Processor final : public PipeProcessor {
-   public:
-    Processor(PipeProcessor* next, const TopPipe& pipe, const PipeContext& ctx) : next_(next), pipe_(pipe), ctx_(ctx) {}
-    bool Push(Row&& row) override {
-      std::string key;
-      for (const auto& f : pipe_.fields_) {
-        if (const std::string* v = row.Find(f)) key += *v;
-        key.push_back('\0');
-      }
-      auto [it, fresh] = counts_.try_emplace(std::move(key), 0);
-      ++it->second;
-      if (fresh) {
-        bytes_ += it->first.size() + 48;
-        order_.push_back(&it->first);
-      }
-      if (ctx_.max_memory_bytes && bytes_ > ctx_.max_memory_bytes) {
-        if (ctx_.error && ctx_.error->ok())
-          *ctx_.error = Status::ResourceExhausted(std::string("'") + (pipe_.uniq_ ? "uniq" : "top") + "' needs more than " +
-                                                  std::to_string(ctx_.max_memory_bytes >> 20) +
-                                                  " MiB for its values (the server's --max-query-memory)");
-        return false;
-      }
-      return true;
-    }
-    void Finish() override {
-      std::vector<std::pair<const std::string*, uint64_t>> rows;
-      for (const std::string* k : order_) rows.emplace_back(k, counts_[*k]);
-      // Most frequent first (top) and then by value, so that the answer does not depend on the
-      // order the scan met the rows in.
-      std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-        if (!pipe_.uniq_ && a.second != b.second) return a.second > b.second;
-        return *a.first < *b.first;
-      });
-      if (!pipe_.uniq_ && rows.size() > pipe_.n_) rows.resize(pipe_.n_);
-      for (const auto& [key, hits] : rows) {
-        Row out;
-        size_t start = 0;
-        for (const auto& f : pipe_.fields_) {
-          size_t end = key->find('\0', start);
-          out.fields.push_back({f, key->substr(start, end - start)});
-          start = end + 1;
-        }
-        if (!pipe_.uniq_) out.fields.push_back({"hits", std::to_string(hits)});
-        if (!next_->Push(std::move(out))) break;
-      }
-      next_->Finish();
-    }
-
-   private:
-    PipeProcessor* next_;
-    const TopPipe& pipe_;
-    PipeContext ctx_;
-    std::unordered_map<std::string, uint64_t> counts_;
-    std::vector<const std::string*> order_;
-    size_t bytes_ = 0;
-  };
   uint64_t n_;
   std::vector<std::string> fields_;
   bool uniq_;
+  StatsSpec spec_;
 };
 
 }  // namespace

@@ -7,19 +7,6 @@ namespace sawlog::query::pipes {
 
 namespace {
 
-class RowOfPipe final : public RowView {
- public:
-  explicit RowOfPipe(const Row& row) : row_(row) {}
-  int64_t time() const override { return row_.time; }
-  std::optional<std::string_view> Find(std::string_view name) const override {
-    const std::string* v = row_.Find(name);
-    return v ? std::optional<std::string_view>(*v) : std::nullopt;
-  }
-
- private:
-  const Row& row_;
-};
-
 class WherePipe final : public Pipe {
  public:
   explicit WherePipe(std::unique_ptr<Node> filter) : filter_(std::move(filter)), matcher_(filter_.get()) {}
