@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Search benchmark: sawlog vs ripgrep over the raw text vs ClickHouse, warm cache, in one run.
+# Search and aggregation benchmark: sawlog vs ripgrep over the raw text vs ClickHouse, warm
+# cache, in one run.
 #
 #   bench/search.sh [--corpus DIR] [--work DIR] [--runs N]
 #
@@ -76,3 +77,25 @@ row "newest 100 lines with tokbeta42" tokbeta42 100 "" \
 row "phrase \"Received block\", newest 100" '"Received block"' 100 "Received block" \
     "SELECT time, msg FROM pb.logs WHERE msg LIKE '%Received block%' ORDER BY time DESC LIMIT 100"
 echo "needle lines found by sawlog: $(sawlog_count NEEDLE7f3a9c 100) (17 planted)"
+
+# Aggregations (the query issue): the same answer from sawlog's pipes and ClickHouse's GROUP BY.
+# (ClickHouse stores 0 where an event has no status or bytes; sawlog has no such field there.)
+printf '\n%-44s %10s %12s %10s\n' aggregation sawlog ClickHouse CH/sawlog
+agg() {  # label sawlog-query ch-sql
+  local s c
+  s=$(sawlog_time "$2" 1000)
+  c=$( [ $have_ch = 1 ] && ch_time "$3" || echo "")
+  printf '%-44s %9.4fs %11ss %10s\n' "$1" "$s" "${c:-–}" "$( [ -n "$c" ] && echo "x$(calc "round($c/$s,2)")" || echo –)"
+}
+agg "stats count() by (status)" '* | stats by (status) count()' \
+    "SELECT status, count() FROM pb.logs GROUP BY status"
+agg "stats count() by (_time:1m)" '* | stats by (_time:1m) count()' \
+    "SELECT toStartOfMinute(time) AS m, count() FROM pb.logs GROUP BY m ORDER BY m"
+agg "top 10 paths" '* | top 10 by (path)' \
+    "SELECT path, count() AS c FROM pb.logs GROUP BY path ORDER BY c DESC LIMIT 10"
+agg "p99 of bytes" '* | stats quantile(0.99, bytes)' \
+    "SELECT quantileExact(0.99)(bytes) FROM pb.logs"
+agg "word tokbeta42: count" 'tokbeta42 | stats count()' \
+    "SELECT count() FROM pb.logs WHERE msg LIKE '%tokbeta42%'"
+agg "phrase \"Received block\": count by service" '"Received block" | stats by (service) count()' \
+    "SELECT service, count() FROM pb.logs WHERE msg LIKE '%Received block%' GROUP BY service"
