@@ -200,10 +200,11 @@ Result<std::unique_ptr<Pipe>> ParsePipe(std::string_view query, PipeLexer& lex, 
   else if (n == "stats") pipe = pipes::ParseStats(lex);
   else if (n == "top") pipe = pipes::ParseTop(lex);
   else if (n == "uniq") pipe = pipes::ParseUniq(lex);
+  else if (n == "field_names") pipe = pipes::ParseFieldNames(lex);
   else
     return QueryErrorAt(query, name.offset,
                         "unknown pipe '" + name.text +
-                            "'; expected one of fields, drop, rename, copy, limit, head, offset, where, sort, stats, top, uniq");
+                            "'; expected one of fields, drop, rename, copy, limit, head, offset, where, sort, stats, top, uniq, field_names");
   if (!pipe.ok()) return pipe.status();
   if (!lex.AtEnd()) return lex.Error("unexpected text after the '" + name.text + "' pipe");
   return pipe;

@@ -94,6 +94,10 @@ class RowOfPipe final : public RowView {
     const std::string* v = row_.Find(name);
     return v ? std::optional<std::string_view>(*v) : std::nullopt;
   }
+  void ForEachField(const std::function<void(std::string_view, std::string_view)>& fn) const override {
+    for (const auto& f : row_.fields)
+      if (f.name != "_time") fn(f.name, f.value);
+  }
 
  private:
   const Row& row_;

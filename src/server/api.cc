@@ -35,6 +35,43 @@ Result<int64_t> TimeParam(const HttpRequest& req, const char* name, int64_t fall
 
 }  // namespace
 
+namespace {
+
+// The endpoints beside /api/v1/query are queries with a pipe added: a histogram of hits, the
+// field names, the top values of a field.
+Result<std::string> EndpointPipe(const HttpRequest& req) {
+  auto quoted = [](std::string_view name) {
+    std::string q = "\"";
+    for (char c : name) {
+      if (c == '"' || c == '\\') q += '\\';
+      q += c;
+    }
+    return q + "\"";
+  };
+  const std::string* field = req.Param("field");
+  if (req.path == "/api/v1/hits") {
+    const std::string* step = req.Param("step");
+    std::string s = step && !step->empty() ? *step : "1m";
+    auto d = ParseDuration(s);
+    if (!d.ok() || d.value() <= 0) return Status::InvalidArgument("parameter 'step': expected a duration like 1m, got '" + s + "'");
+    std::string by = "_time:" + s;
+    if (field && !field->empty()) by += ", " + quoted(*field);
+    return " | stats by (" + by + ") count() as hits";
+  }
+  if (req.path == "/api/v1/fields") return std::string(" | field_names");
+  if (req.path == "/api/v1/field_values") {
+    if (field == nullptr || field->empty()) return Status::InvalidArgument("missing parameter 'field'");
+    const std::string* n = req.Param("limit");
+    std::string top = n && !n->empty() ? *n : "10";
+    if (top.find_first_not_of("0123456789") != std::string::npos)
+      return Status::InvalidArgument("parameter 'limit': expected a number, got '" + top + "'");
+    return " | top " + top + " by (" + quoted(*field) + ")";
+  }
+  return std::string();
+}
+
+}  // namespace
+
 HttpResponse Api::Handle(HttpRequest& req) {
   if (req.path == "/health") {
     HttpResponse r;
@@ -46,9 +83,13 @@ HttpResponse Api::Handle(HttpRequest& req) {
     if (req.method != "POST") return HttpResponse::Error(Status::InvalidArgument("/api/v1/ingest takes POST"));
     return Ingest(req);
   }
-  if (req.path == "/api/v1/query") {
-    if (req.method != "GET" && req.method != "POST") return HttpResponse::Error(Status::InvalidArgument("/api/v1/query takes GET or POST"));
-    return Query(req);
+  if (req.path == "/api/v1/query" || req.path == "/api/v1/hits" || req.path == "/api/v1/fields" ||
+      req.path == "/api/v1/field_values") {
+    if (req.method != "GET" && req.method != "POST")
+      return HttpResponse::Error(Status::InvalidArgument(req.path + " takes GET or POST"));
+    auto pipe = EndpointPipe(req);
+    if (!pipe.ok()) return HttpResponse::Error(pipe.status());
+    return Query(req, *pipe);
   }
   return HttpResponse::Error(Status::NotFound("no endpoint " + req.method + " " + req.path));
 }
@@ -86,7 +127,7 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   return r;
 }
 
-HttpResponse Api::Query(const HttpRequest& req) {
+HttpResponse Api::Query(const HttpRequest& req, const std::string& pipe) {
   query::QueryRequest q;
   auto tenant = TenantOf(req);
   if (!tenant.ok()) return HttpResponse::Error(tenant.status());
@@ -96,7 +137,7 @@ HttpResponse Api::Query(const HttpRequest& req) {
   const std::string* text = req.Param("q");
   if (text == nullptr) text = req.Param("query");
   if (text == nullptr) return HttpResponse::Error(Status::InvalidArgument("missing parameter 'q' (the query text)"));
-  q.text = *text;
+  q.text = *text + pipe;
   auto start = TimeParam(req, "start", q.start);
   if (!start.ok()) return HttpResponse::Error(start.status());
   auto end = TimeParam(req, "end", q.end);

@@ -15,7 +15,8 @@ class Api {
 
  private:
   HttpResponse Ingest(HttpRequest& request);
-  HttpResponse Query(const HttpRequest& request);
+  // Runs the query of parameter q with `pipe` added to it.
+  HttpResponse Query(const HttpRequest& request, const std::string& pipe);
 
   Store* store_;
   Env* env_;

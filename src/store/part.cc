@@ -401,6 +401,14 @@ std::optional<std::string_view> BlockReader::Find(size_t r, std::string_view nam
   return std::nullopt;
 }
 
+void BlockReader::ForEachField(size_t r, const std::function<void(std::string_view, std::string_view)>& fn) const {
+  const BlockInfo& b = part_->blocks_[block_];
+  fn("_stream", b.stream);
+  if (decoded_[2]) fn(kMsgColumn, *values_[2][r]);
+  for (size_t c = 3; c < b.columns.size(); ++c)
+    if (decoded_[c] && values_[c][r]) fn(b.columns[c].name, *values_[c][r]);
+}
+
 void BlockReader::BuildEvent(size_t r, Event* e) const {
   const BlockInfo& b = part_->blocks_[block_];
   e->time = times_[r];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,6 +94,8 @@ class BlockReader {
   void BuildEvent(size_t row, Event* e) const;
   // A decoded column's value in row (_msg and _stream included), as Event::Find would give it.
   std::optional<std::string_view> Find(size_t row, std::string_view name) const;
+  // fn(name, value) for _stream, _msg (when decoded) and each decoded column row has a value in.
+  void ForEachField(size_t row, const std::function<void(std::string_view, std::string_view)>& fn) const;
   // Bytes read from the file since Load().
   uint64_t bytes_read() const { return bytes_read_; }
 

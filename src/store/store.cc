@@ -114,6 +114,9 @@ class BlockRowView final : public RowView {
   BlockRowView(const BlockReader& block, size_t row) : block_(block), row_(row) {}
   int64_t time() const override { return block_.Time(row_); }
   std::optional<std::string_view> Find(std::string_view name) const override { return block_.Find(row_, name); }
+  void ForEachField(const std::function<void(std::string_view, std::string_view)>& fn) const override {
+    block_.ForEachField(row_, fn);
+  }
 
  private:
   const BlockReader& block_;

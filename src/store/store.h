@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -61,6 +62,9 @@ class RowView {
   virtual int64_t time() const = 0;
   // The field's value, _msg and _stream included; nullopt when the event lacks it.
   virtual std::optional<std::string_view> Find(std::string_view name) const = 0;
+  // Calls fn(name, value) for _stream, _msg and each field the row has (of a stored block: each
+  // decoded column).
+  virtual void ForEachField(const std::function<void(std::string_view, std::string_view)>& fn) const = 0;
 };
 
 class EventRowView final : public RowView {
@@ -70,6 +74,11 @@ class EventRowView final : public RowView {
   std::optional<std::string_view> Find(std::string_view name) const override {
     const std::string* v = e_.Find(name);
     return v ? std::optional<std::string_view>(*v) : std::nullopt;
+  }
+  void ForEachField(const std::function<void(std::string_view, std::string_view)>& fn) const override {
+    fn("_stream", e_.stream);
+    fn("_msg", e_.msg);
+    for (const auto& f : e_.fields) fn(f.name, f.value);
   }
 
  private:

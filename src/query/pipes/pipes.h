@@ -19,6 +19,7 @@ Result<std::unique_ptr<Pipe>> ParseSort(PipeLexer& lex);                // sort.
 Result<std::unique_ptr<Pipe>> ParseStats(PipeLexer& lex);               // stats.cc
 Result<std::unique_ptr<Pipe>> ParseTop(PipeLexer& lex);                 // top.cc
 Result<std::unique_ptr<Pipe>> ParseUniq(PipeLexer& lex);                // top.cc
+Result<std::unique_ptr<Pipe>> ParseFieldNames(PipeLexer& lex);          // field_names.cc
 
 // A processor that passes each row to next after fn; fn returns false to drop the row.
 template <typename Fn>
