@@ -30,6 +30,15 @@ void CheckTree(const Node& n) {
     case NodeKind::kTime:
       if (!n.children.empty() || n.max_time <= n.min_time) __builtin_trap();
       break;
+    case NodeKind::kRegex:
+      if (!n.children.empty() || n.regex == nullptr) __builtin_trap();
+      break;
+    case NodeKind::kRange:
+      if (!n.children.empty() || n.hi < n.lo) __builtin_trap();
+      break;
+    case NodeKind::kIpRange:
+      if (!n.children.empty() || n.ip_hi < n.ip_lo) __builtin_trap();
+      break;
     case NodeKind::kStream:
       if (!n.children.empty()) __builtin_trap();
       for (const auto& m : n.labels) {

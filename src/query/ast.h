@@ -20,6 +20,10 @@ enum class NodeKind {
   kPhrase,  // consecutive tokens; with no tokens (e.g. "---" or ""), an exact substring / empty test
   kTime,    // `_time:...`: a time range
   kStream,  // `_stream:{service="api", host=~"web-.*"}`: the event's stream labels
+  kExact,   // `status:=500`, `msg:="Disk full"`: the whole value, case-sensitive
+  kRegex,   // `path:~"^/api/v[12]/"`: an RE2 regex found in the value
+  kRange,   // `status:>=500`, `duration:[0.5, 3)`: a number in a range
+  kIpRange, // `client_ip:10.0.0.0/8`: an IPv4 address in a CIDR block
   kAnd,
   kOr,
   kNot,
@@ -41,6 +45,10 @@ struct Node {
   std::string text;                      // the literal as written (phrases without tokens)
   int64_t min_time = 0, max_time = 0;    // kTime: [min_time, max_time)
   std::vector<LabelMatcher> labels;      // kStream: every one must hold
+  std::shared_ptr<const re2::RE2> regex; // kRegex
+  double lo = 0, hi = 0;                 // kRange: lo < or <= value < or <= hi
+  bool lo_open = false, hi_open = false; //   true: the bound itself is excluded
+  uint32_t ip_lo = 0, ip_hi = 0;         // kIpRange, inclusive
   std::vector<std::unique_ptr<Node>> children;
   size_t position = 0;                   // 1-based column where the node starts
 

@@ -60,6 +60,12 @@ class TokenBlockFilter final : public BlockFilter {
       case NodeKind::kStream:  // pruned by StreamSelectorFilter when it can be, else per row
       case NodeKind::kNot:
         return true;
+      case NodeKind::kRegex:
+      case NodeKind::kRange:
+      case NodeKind::kIpRange:
+        return probe.HasField(n.field);
+      case NodeKind::kExact:  // every token of the value is in the field
+        return AllTokens(n, n.tokens.size(), probe) && probe.HasField(n.field);
       case NodeKind::kAnd:
         return std::all_of(n.children.begin(), n.children.end(), [&](const auto& c) { return May(*c, probe); });
       case NodeKind::kOr:

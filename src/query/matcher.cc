@@ -1,11 +1,14 @@
 // Evaluation of the filter tree against one event: the tree compiled once per query into terms
 // that hold their prepared token searches.
+#include <re2/re2.h>
+
 #include <algorithm>
 
 #include "core/tokenizer.h"
 #include "query/query.h"
 #include "query/stream_selector.h"
 #include "query/token_search.h"
+#include "query/value.h"
 
 namespace sawlog::query {
 
@@ -78,6 +81,25 @@ bool Matcher::Eval(const Term& t, const RowView& row) {
       }
       return last_result;
     }
+    case NodeKind::kExact: {
+      std::optional<std::string_view> value = row.Find(n.field);
+      return value && *value == n.text;
+    }
+    case NodeKind::kRegex: {
+      std::optional<std::string_view> value = row.Find(n.field);
+      return value && RE2::PartialMatch(*value, *n.regex);
+    }
+    case NodeKind::kRange: {
+      std::optional<std::string_view> value = row.Find(n.field);
+      double v;
+      if (!value || !ParseNumberText(*value, &v)) return false;
+      return (n.lo_open ? v > n.lo : v >= n.lo) && (n.hi_open ? v < n.hi : v <= n.hi);
+    }
+    case NodeKind::kIpRange: {
+      std::optional<std::string_view> value = row.Find(n.field);
+      uint32_t ip;
+      return value && ParseIpv4(*value, &ip) && ip >= n.ip_lo && ip <= n.ip_hi;
+    }
     case NodeKind::kNot:
       return !Eval(t.children[0], row);
     case NodeKind::kAnd:
@@ -102,7 +124,9 @@ bool Matcher::Eval(const Term& t, const RowView& row) {
 
 void CollectFilterFields(const Node& n, std::vector<std::string>* fields) {
   for (const auto& c : n.children) CollectFilterFields(*c, fields);
-  if (n.kind == NodeKind::kWord || n.kind == NodeKind::kPrefix || n.kind == NodeKind::kPhrase) {
+  if (n.kind == NodeKind::kWord || n.kind == NodeKind::kPrefix || n.kind == NodeKind::kPhrase ||
+      n.kind == NodeKind::kExact || n.kind == NodeKind::kRegex || n.kind == NodeKind::kRange ||
+      n.kind == NodeKind::kIpRange) {
     if (std::find(fields->begin(), fields->end(), n.field) == fields->end()) fields->push_back(n.field);
   }
 }

@@ -1,11 +1,16 @@
 // Lexer and recursive-descent parser for the query language.
+#include <re2/re2.h>
+
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "core/timestamp.h"
 #include "core/tokenizer.h"
 #include "query/pipe.h"
 #include "query/query.h"
+#include "query/pipes/pipes.h"
+#include "query/value.h"
 #include "query/quoted.h"
 #include "query/stream_selector.h"
 
@@ -220,10 +225,12 @@ class Parser {
   Result<std::unique_ptr<Node>> ParseTerm() {
     Lexeme l = Next();
     std::string field = "_msg";
+    bool explicit_field = false;
     if (l.kind == Lex::kWord) {
       size_t colon = l.text.find(':');
       if (colon != std::string::npos && IsFieldName(std::string_view(l.text).substr(0, colon))) {
         field = l.text.substr(0, colon);
+        explicit_field = true;
         size_t value_pos = l.position + colon + 1;
         std::string rest = l.text.substr(colon + 1);
         if (rest.empty()) {
@@ -238,7 +245,12 @@ class Parser {
       }
     }
     if (field == "_time") return TimeFilter(l);
-    if (l.kind == Lex::kRange) return ErrorAt(l.position, "a range applies only to _time in this version");
+    if (l.kind == Lex::kRange) return NumberRange(field, l);
+    if (l.kind == Lex::kWord && explicit_field && !l.text.empty()) {
+      // field:=value, field:~"regex", field:>=N, field:10.0.0.0/8
+      ASSIGN_OR_RETURN(auto special, ValueFilter(field, l));
+      if (special) return special;
+    }
     if (l.kind == Lex::kSelector) {
       if (field != "_stream") return ErrorAt(l.position, "a selector {...} applies only to _stream");
       auto n = std::make_unique<Node>();
@@ -262,6 +274,83 @@ class Parser {
     if (prefix && !n->tokens.empty()) n->kind = NodeKind::kPrefix;
     else if (n->tokens.size() == 1 && l.kind == Lex::kWord) n->kind = NodeKind::kWord;
     else n->kind = NodeKind::kPhrase;
+    return n;
+  }
+
+  // The operand of `field:=`, `field:~`, `field:>`…: the rest of the word, or a quoted phrase
+  // right after it.
+  Result<std::string> Operand(const Lexeme& l, size_t skip, const char* what) {
+    if (l.text.size() > skip) return l.text.substr(skip);
+    const Lexeme& v = Peek();
+    if (!v.glued || (v.kind != Lex::kPhrase && v.kind != Lex::kWord))
+      return ErrorAt(l.position + skip, std::string("expected ") + what + " after '" + l.text + "'");
+    return Next().text;
+  }
+
+  // Null when the word is an ordinary value (a word or phrase search).
+  Result<std::unique_ptr<Node>> ValueFilter(const std::string& field, const Lexeme& l) {
+    auto n = std::make_unique<Node>();
+    n->field = field;
+    n->position = l.position;
+    const std::string& t = l.text;
+    if (t[0] == '=') {
+      n->kind = NodeKind::kExact;
+      ASSIGN_OR_RETURN(n->text, Operand(l, 1, "a value"));
+      n->tokens = Tokenize(n->text);  // all of them must be in a matching block
+      return n;
+    }
+    if (t[0] == '~') {
+      n->kind = NodeKind::kRegex;
+      ASSIGN_OR_RETURN(n->text, Operand(l, 1, "a quoted regex"));
+      RE2::Options options;
+      options.set_log_errors(false);
+      auto re = std::make_shared<const RE2>(n->text, options);
+      if (!re->ok()) return ErrorAt(l.position + 1, "bad regex: " + re->error());
+      n->regex = std::move(re);
+      return n;
+    }
+    if (t[0] == '>' || t[0] == '<') {
+      const bool or_equal = t.size() > 1 && t[1] == '=';
+      const size_t skip = or_equal ? 2 : 1;
+      ASSIGN_OR_RETURN(std::string operand, Operand(l, skip, "a number"));
+      double v;
+      if (!ParseNumberText(operand, &v)) return ErrorAt(l.position + skip, "expected a number, got '" + operand + "'");
+      n->kind = NodeKind::kRange;
+      n->lo = -INFINITY;
+      n->hi = INFINITY;
+      if (t[0] == '>') n->lo = v, n->lo_open = !or_equal;
+      else n->hi = v, n->hi_open = !or_equal;
+      return n;
+    }
+    uint32_t lo, hi;
+    if (ParseCidr(t, &lo, &hi)) {
+      n->kind = NodeKind::kIpRange;
+      n->ip_lo = lo;
+      n->ip_hi = hi;
+      n->text = t;
+      return n;
+    }
+    return std::unique_ptr<Node>();
+  }
+
+  // field:[a, b) — numbers; `[`/`]` include the bound, `(`/`)` exclude it.
+  Result<std::unique_ptr<Node>> NumberRange(const std::string& field, const Lexeme& l) {
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kRange;
+    n->field = field;
+    n->position = l.position;
+    size_t comma = l.text.find(',');
+    if (comma == std::string::npos) return ErrorAt(l.position, "expected 'low, high' inside the range");
+    auto trim = [](std::string_view s) {
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      return std::string(s);
+    };
+    std::string a = trim(std::string_view(l.text).substr(0, comma)), b = trim(std::string_view(l.text).substr(comma + 1));
+    if (!ParseNumberText(a, &n->lo)) return ErrorAt(l.position + 1, "expected a number, got '" + a + "'");
+    if (!ParseNumberText(b, &n->hi)) return ErrorAt(l.position + 1 + comma + 1, "expected a number, got '" + b + "'");
+    n->hi_open = l.close == ')';
+    if (n->hi < n->lo) return ErrorAt(l.position, "the range ends before it starts");
     return n;
   }
 
@@ -394,6 +483,12 @@ std::string Node::ToString() const {
     case NodeKind::kPhrase: return leaf("phrase");
     case NodeKind::kTime: return "time(" + std::to_string(min_time) + "," + std::to_string(max_time) + ")";
     case NodeKind::kStream: return "stream(" + SelectorToString(labels) + ")";
+    case NodeKind::kExact: return "exact(" + field + ":'" + text + "')";
+    case NodeKind::kRegex: return "regex(" + field + ":'" + text + "')";
+    case NodeKind::kRange:
+      return "range(" + field + ":" + (lo_open ? "(" : "[") + pipes::FormatNumber(lo) + ", " + pipes::FormatNumber(hi) +
+             (hi_open ? ")" : "]") + ")";
+    case NodeKind::kIpRange: return "ip(" + field + ":" + text + ")";
     case NodeKind::kNot: return "NOT " + children[0]->ToString();
     case NodeKind::kAnd:
     case NodeKind::kOr: {

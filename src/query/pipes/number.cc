@@ -3,15 +3,11 @@
 #include <cstdio>
 
 #include "query/pipes/pipes.h"
+#include "query/value.h"
 
 namespace sawlog::query::pipes {
 
-bool ParseNumber(std::string_view text, double* out) {
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  auto [p, ec] = std::from_chars(text.data(), end, *out);
-  return ec == std::errc() && p == end && std::isfinite(*out);
-}
+bool ParseNumber(std::string_view text, double* out) { return ParseNumberText(text, out); }
 
 std::string FormatNumber(double v) {
   if (std::nearbyint(v) == v && std::fabs(v) < 9.007199254740992e15) return std::to_string(static_cast<int64_t>(v));
