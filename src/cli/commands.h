@@ -14,6 +14,7 @@ namespace sawlog {
 void AddServerCommand(CLI::App& app);
 void AddImportCommand(CLI::App& app);
 void AddQueryCommand(CLI::App& app);
+void AddTailCommand(CLI::App& app);
 void AddStoreCommand(CLI::App& app);
 
 // Exit codes shared by the commands.

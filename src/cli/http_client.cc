@@ -32,9 +32,7 @@ class BeastClient final : public HttpClient {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!connected_) RETURN_IF_ERROR(Open());
       http::request<http::string_body> req(http::string_to_verb(method), target, 11);
-      req.set(http::field::host, host_);
-      req.set(http::field::user_agent, "sawlog-cli");
-      for (const auto& [k, v] : headers) req.set(k, v);
+      SetHeaders(req, headers);
       req.body() = attempt == 0 ? std::move(body) : resend_;
       req.prepare_payload();
       beast::error_code ec;
@@ -60,7 +58,46 @@ class BeastClient final : public HttpClient {
     return Status::Unavailable("request to " + host_ + ":" + port_ + " failed");
   }
 
+  Status Stream(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers,
+                const std::function<bool(std::string_view)>& on_data) override {
+    if (!connected_) RETURN_IF_ERROR(Open());
+    http::request<http::empty_body> req(http::verb::get, target, 11);
+    SetHeaders(req, headers);
+    beast::error_code ec;
+    http::write(stream_, req, ec);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(std::numeric_limits<uint64_t>::max());
+    beast::flat_buffer buffer;
+    if (!ec) http::read_header(stream_, buffer, parser, ec);
+    if (ec) {
+      Disconnect();
+      return Status::Unavailable("request to " + host_ + ":" + port_ + " failed: " + ec.message());
+    }
+    const int status = static_cast<int>(parser.get().result_int());
+    while (!parser.is_done()) {
+      http::read_some(stream_, buffer, parser, ec);
+      if (ec) break;
+      std::string& body = parser.get().body();
+      if (status == 200 && !body.empty()) {
+        if (!on_data(body)) break;
+        body.clear();
+      }
+    }
+    Disconnect();  // a stream is not reused
+    if (status != 200) return Status::Unavailable("server answered " + std::to_string(status) + ": " + parser.get().body());
+    if (ec && ec != http::error::end_of_stream)
+      return Status::Unavailable("the stream from " + host_ + ":" + port_ + " broke: " + ec.message());
+    return Status::Ok();
+  }
+
  private:
+  template <typename Body>
+  void SetHeaders(http::request<Body>& req, const std::vector<std::pair<std::string, std::string>>& headers) const {
+    req.set(http::field::host, host_);
+    req.set(http::field::user_agent, "sawlog-cli");
+    for (const auto& [k, v] : headers) req.set(k, v);
+  }
+
   void Disconnect() {
     beast::error_code ec;
     stream_.socket().close(ec);

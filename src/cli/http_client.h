@@ -1,7 +1,9 @@
 // A small blocking HTTP/1.1 client for the command line tools (keep-alive, one connection).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,10 @@ class HttpClient {
   virtual Result<ClientResponse> Request(const std::string& method, const std::string& target,
                                          const std::vector<std::pair<std::string, std::string>>& headers,
                                          std::string body) = 0;
+  // A GET whose body is read as it arrives: on_data gets each piece until the server ends the
+  // response or on_data returns false. A status other than 200 is an error with the body.
+  virtual Status Stream(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers,
+                        const std::function<bool(std::string_view)>& on_data) = 0;
 };
 
 // Percent-encodes a query parameter value.

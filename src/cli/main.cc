@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   sawlog::AddServerCommand(app);
   sawlog::AddImportCommand(app);
   sawlog::AddQueryCommand(app);
+  sawlog::AddTailCommand(app);
   sawlog::AddStoreCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -1,8 +1,7 @@
-// `sawlog query`: run a query on a server and print the events.
+// `sawlog query` runs a query on a server and prints the rows; `sawlog tail` follows new events.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -23,6 +22,21 @@ struct QueryOptions {
   size_t limit = 100;
   std::string format = "text";
 };
+
+// text: _time, _msg, then name=value of the other fields; raw: _msg alone.
+void PrintLine(const std::vector<Field>& fields, const std::string& format) {
+  std::string out;
+  for (const auto& f : fields) {
+    if (format == "raw" && f.name != "_msg") continue;
+    if (f.name == "_stream") continue;
+    if (!out.empty()) out += ' ';
+    if (f.name != "_time" && f.name != "_msg") out += f.name + "=";
+    out += f.value;
+  }
+  out += '\n';
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+}
 
 // Columns: every field name in the order first seen (but _stream), as wide as their widest value.
 void PrintTable(const std::vector<std::vector<Field>>& rows) {
@@ -97,22 +111,65 @@ int RunQueryCommand(const QueryOptions& opt) {
       table.push_back(fields);
       continue;
     }
-    std::string out;
-    for (const auto& f : fields) {
-      if (opt.format == "raw" && f.name != "_msg") continue;
-      if (f.name == "_stream") continue;
-      if (!out.empty()) out += ' ';
-      if (f.name != "_time" && f.name != "_msg") out += f.name + "=";
-      out += f.value;
-    }
-    out += '\n';
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    PrintLine(fields, opt.format);
   }
   if (opt.format == "table") PrintTable(table);
   return kExitOk;
 }
 
+// Follows /api/v1/tail: Server-Sent Events, one `data: {event}` per new match.
+int RunTailCommand(const QueryOptions& opt) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!opt.tenant.empty()) headers.emplace_back("X-Sawlog-Tenant", opt.tenant);
+  auto client = HttpClient::Connect(opt.server);
+  if (!client.ok()) {
+    std::fprintf(stderr, "sawlog tail: %s\n", client.status().message().c_str());
+    return kExitError;
+  }
+  JsonParser parser;
+  std::vector<Field> fields;
+  std::string pending;
+  Status st = client.value()->Stream("/api/v1/tail?q=" + UrlEncode(opt.text), headers, [&](std::string_view data) {
+    pending.append(data);
+    size_t end;
+    while ((end = pending.find("\n\n")) != std::string::npos) {
+      std::string_view event = std::string_view(pending).substr(0, end);
+      if (event.starts_with("data: ")) {
+        std::string_view json = event.substr(6);
+        if (opt.format == "json") {
+          std::fwrite(json.data(), 1, json.size(), stdout);
+          std::fputc('\n', stdout);
+          std::fflush(stdout);
+        } else if (fields.clear(), parser.ParseObject(json, 0, &fields).ok()) {
+          PrintLine(fields, opt.format);
+        }
+      } else if (event.starts_with("event: dropped")) {
+        std::fprintf(stderr, "sawlog tail: the server dropped events this client was too slow for: %.*s\n",
+                     static_cast<int>(event.size()), event.data());
+      }
+      pending.erase(0, end + 2);
+    }
+    return true;
+  });
+  if (!st.ok()) {
+    std::fprintf(stderr, "sawlog tail: %s\n", st.message().c_str());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
 }  // namespace
+
+void AddTailCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("tail", "Follow new events that match a filter, as they arrive");
+  auto opt = std::make_shared<QueryOptions>();
+  cmd->add_option("QUERY", opt->text, "Filter, e.g. 'error service:api' or '*'")->required();
+  cmd->add_option("--server", opt->server, "Server URL")->envname("SAWLOG_SERVER")->capture_default_str();
+  cmd->add_option("--tenant", opt->tenant, "Tenant to follow (default: default)");
+  cmd->add_option("--format", opt->format, "text (_time, _msg, fields), raw (_msg only) or json (NDJSON)")
+      ->check(CLI::IsMember({"text", "raw", "json"}))->capture_default_str();
+  cmd->callback([opt] { std::exit(RunTailCommand(*opt)); });
+}
 
 void AddQueryCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("query", "Search a server's events (newest first) or aggregate them with pipes");

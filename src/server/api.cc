@@ -5,6 +5,7 @@
 #include "core/timestamp.h"
 #include "ingest/ingest.h"
 #include "query/query.h"
+#include "server/tail.h"
 
 namespace sawlog {
 
@@ -82,6 +83,16 @@ HttpResponse Api::Handle(HttpRequest& req) {
   if (req.path == "/api/v1/ingest") {
     if (req.method != "POST") return HttpResponse::Error(Status::InvalidArgument("/api/v1/ingest takes POST"));
     return Ingest(req);
+  }
+  if (req.path == "/api/v1/tail") {
+    if (req.method != "GET") return HttpResponse::Error(Status::InvalidArgument("/api/v1/tail takes GET"));
+    auto tenant = TenantOf(req);
+    if (!tenant.ok()) return HttpResponse::Error(tenant.status());
+    const std::string* text = req.Param("q");
+    if (text == nullptr) return HttpResponse::Error(Status::InvalidArgument("missing parameter 'q' (the query text)"));
+    auto tail = StartTail(store_, *tenant, *text, env_->NowNanos());
+    if (!tail.ok()) return HttpResponse::Error(tail.status().Annotate("tail"));
+    return std::move(tail).value();
   }
   if (req.path == "/api/v1/query" || req.path == "/api/v1/hits" || req.path == "/api/v1/fields" ||
       req.path == "/api/v1/field_values") {

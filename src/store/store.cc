@@ -338,6 +338,11 @@ class StoreImpl final : public Store {
         // exactly the records up to its max_seq, which is what a flush may mark as flushed.
         std::lock_guard head_lock(head_mu_);
         size_t before = head_->bytes;
+        if (has_listeners_.load(std::memory_order_acquire)) {
+          std::lock_guard listeners_lock(listeners_mu_);
+          for (Writer* x : group)
+            for (AppendListener* l : listeners_) l->OnAppend(x->tenant, *x->events);
+        }
         for (Writer* x : group) head_->Add(std::string(x->tenant), std::move(*x->events));
         head_->max_seq = seq.value();
         unflushed_bytes_ += head_->bytes - before;
@@ -419,6 +424,17 @@ class StoreImpl final : public Store {
     ParallelBlockScan scan(req, visitor, std::move(candidates));
     RETURN_IF_ERROR(scan.Run(stats));
     return Status::Ok();
+  }
+
+  void Subscribe(AppendListener* listener) override {
+    std::lock_guard lock(listeners_mu_);
+    listeners_.push_back(listener);
+    has_listeners_ = true;
+  }
+  void Unsubscribe(AppendListener* listener) override {
+    std::lock_guard lock(listeners_mu_);
+    std::erase(listeners_, listener);
+    has_listeners_ = !listeners_.empty();
   }
 
   Status Flush() override {
@@ -771,6 +787,9 @@ class StoreImpl final : public Store {
   StoreOptions opt_;
   Env* env_;
   BloomCache bloom_cache_;  // before the parts: their readers use it until they go
+  std::mutex listeners_mu_;
+  std::vector<AppendListener*> listeners_;
+  std::atomic<bool> has_listeners_{false};
   std::unique_ptr<Wal> wal_;
   std::mutex wal_mu_;
 

@@ -177,6 +177,14 @@ struct StoreStats {
   uint64_t wal_seq = 0;
 };
 
+// Told of every batch as it is committed (in the WAL and the head), for live tails. Runs on the
+// committing thread while the head is locked: it must only copy what it wants and return.
+class AppendListener {
+ public:
+  virtual ~AppendListener() = default;
+  virtual void OnAppend(std::string_view tenant, const std::vector<Event>& events) = 0;
+};
+
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(StoreOptions options);
@@ -185,6 +193,10 @@ class Store {
   // Makes events durable for tenant and visible to scans. Each event's ingest_time must be set.
   virtual Status Append(std::string_view tenant, std::vector<Event> events) = 0;
   virtual Status Scan(const ScanRequest& request, ScanVisitor* visitor) = 0;
+  // From now on, listener hears of every committed batch until Unsubscribe (which returns
+  // only once no call to it is running).
+  virtual void Subscribe(AppendListener* listener) = 0;
+  virtual void Unsubscribe(AppendListener* listener) = 0;
   // Writes everything appended so far into parts.
   virtual Status Flush() = 0;
   // One round of maintenance: drops partitions past the retention limits, then merges parts
