@@ -17,6 +17,7 @@ void AddServerCommand(CLI::App& app) {
   auto max_disk = std::make_shared<std::string>();
   auto bloom_cache = std::make_shared<std::string>("64MiB");
   auto query_memory = std::make_shared<std::string>("512MiB");
+  auto query_timeout = std::make_shared<std::string>("60s");
   cmd->add_option("--data", opts->data_dir, "Data directory (created if missing)")->capture_default_str();
   cmd->add_option("--listen", opts->listen, "HOST:PORT of the HTTP API; port 0 picks a free port")->capture_default_str();
   cmd->add_option("--flush-interval", *flush, "How often received events are written into parts")->capture_default_str();
@@ -29,10 +30,13 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--max-query-memory", *query_memory,
                   "Memory one query's results may take while it runs; a query needing more fails with 429")
       ->capture_default_str();
+  cmd->add_option("--query-timeout", *query_timeout,
+                  "How long a query may run unless it asks for another 'timeout'; 0 for no limit")
+      ->capture_default_str();
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");
-  cmd->callback([opts, flush, retention, max_disk, bloom_cache, query_memory] {
+  cmd->callback([opts, flush, retention, max_disk, bloom_cache, query_memory, query_timeout] {
     auto fail = [](const char* flag, const std::string& why) {
       std::fprintf(stderr, "sawlog server: %s: %s\n", flag, why.c_str());
       std::exit(kExitError);
@@ -59,6 +63,13 @@ void AddServerCommand(CLI::App& app) {
     if (!query_bytes.ok()) fail("--max-query-memory", query_bytes.status().message());
     if (query_bytes.value() == 0) fail("--max-query-memory", "must be positive");
     opts->max_query_memory_bytes = query_bytes.value();
+    if (*query_timeout != "0") {
+      auto t = ParseDuration(*query_timeout);
+      if (!t.ok()) fail("--query-timeout", t.status().message());
+      opts->query_timeout_ns = t.value();
+    } else {
+      opts->query_timeout_ns = 0;
+    }
     Status st = RunServer(*opts);
     if (!st.ok()) {
       LogError("sawlog server: " + st.ToString());

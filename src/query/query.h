@@ -61,6 +61,8 @@ struct QueryRequest {
   int64_t now_ns = 0;
   // The results kept while scanning may take this much memory; more fails the query.
   size_t max_memory_bytes = 512u << 20;
+  // Longer fails the query with DeadlineExceeded; 0: no limit.
+  int64_t timeout_ns = 0;
 };
 
 inline constexpr size_t kMaxQueryLimit = 1'000'000;

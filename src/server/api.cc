@@ -145,6 +145,13 @@ HttpResponse Api::Query(const HttpRequest& req, const std::string& pipe) {
   q.tenant = *tenant;
   q.now_ns = env_->NowNanos();
   q.max_memory_bytes = max_query_memory_bytes_;
+  q.timeout_ns = query_timeout_ns_;
+  if (const std::string* t = req.Param("timeout"); t != nullptr && !t->empty()) {
+    auto d = ParseDuration(*t);
+    if (!d.ok() || d.value() <= 0)
+      return HttpResponse::Error(Status::InvalidArgument("parameter 'timeout': expected a duration like 10s, got '" + *t + "'"));
+    q.timeout_ns = d.value();
+  }
   const std::string* text = req.Param("q");
   if (text == nullptr) text = req.Param("query");
   if (text == nullptr) return HttpResponse::Error(Status::InvalidArgument("missing parameter 'q' (the query text)"));
@@ -166,6 +173,11 @@ HttpResponse Api::Query(const HttpRequest& req, const std::string& pipe) {
   query::QueryStats stats;
   const int64_t started = env_->NowNanos();
   auto events = query::RunQuery(store_, q, &stats);
+  if (!events.ok() && events.status().code() == Code::kDeadlineExceeded)
+    return HttpResponse::Error(Status::DeadlineExceeded(
+        "query: stopped at its timeout of " + std::to_string(q.timeout_ns / 1'000'000) +
+        " ms (parameter 'timeout', or the server's --query-timeout): " + events.status().message() +
+        "; narrow the time range or the filter, or allow more time"));
   if (!events.ok()) return HttpResponse::Error(events.status().Annotate("query"));
   const int64_t took = env_->NowNanos() - started;
   HttpResponse r;

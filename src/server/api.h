@@ -9,8 +9,8 @@ namespace sawlog {
 
 class Api {
  public:
-  Api(Store* store, Env* env, size_t max_query_memory_bytes)
-      : store_(store), env_(env), max_query_memory_bytes_(max_query_memory_bytes) {}
+  Api(Store* store, Env* env, size_t max_query_memory_bytes, int64_t query_timeout_ns)
+      : store_(store), env_(env), max_query_memory_bytes_(max_query_memory_bytes), query_timeout_ns_(query_timeout_ns) {}
   HttpResponse Handle(HttpRequest& request);
 
  private:
@@ -21,6 +21,7 @@ class Api {
   Store* store_;
   Env* env_;
   size_t max_query_memory_bytes_;
+  int64_t query_timeout_ns_;
 };
 
 }  // namespace sawlog

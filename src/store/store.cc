@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -138,6 +139,14 @@ void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVi
 // Scans stored blocks on every core: each thread takes the next block (newest first), tests its
 // rows on the columns the filter needs, and hands whole events of the passing rows to the
 // visitor under a lock.
+}  // namespace
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
 class ParallelBlockScan {
  public:
   struct Candidate {
@@ -184,6 +193,12 @@ class ParallelBlockScan {
     for (;;) {
       size_t k = next_++;
       if (k >= candidates_.size() || stop_) return;
+      if (req_.deadline_ns != std::numeric_limits<int64_t>::max() && SteadyNanos() > req_.deadline_ns) {
+        std::lock_guard lock(mu_);
+        if (error_.ok()) error_ = Status::DeadlineExceeded("the scan ran out of time");
+        stop_ = true;
+        return;
+      }
       const Candidate& c = candidates_[k];
       const BlockInfo& b = c.part->blocks()[c.block];
       {

@@ -150,7 +150,12 @@ struct ScanRequest {
   // decoded); the visitor is only asked WantRange().
   RowFold* fold = nullptr;
   ScanStats* stats = nullptr;  // optional, filled in
+  // When the steady clock (ns) passes this, the scan stops with DeadlineExceeded.
+  int64_t deadline_ns = std::numeric_limits<int64_t>::max();
 };
+
+// The steady clock for ScanRequest::deadline_ns.
+int64_t SteadyNanos();
 
 // What a scan calls back. Sources are visited newest first, but events within them in no order.
 // Calls are serialized (never concurrent), though they may come from several scan threads.

@@ -203,6 +203,11 @@ TEST(QueryLimits, ResultsOverTheMemoryCapFailTheQuery) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), Code::kResourceExhausted);
   EXPECT_NE(result.status().message().find("--max-query-memory"), std::string::npos);
+  req.timeout_ns = 1;  // over before the first block is read
+  result = RunQuery(store->get(), req);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), Code::kDeadlineExceeded);
+  req.timeout_ns = 0;
   req.limit = 500;  // about 0.5 MiB: fits
   result = RunQuery(store->get(), req);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
