@@ -100,7 +100,7 @@ PipeLexer::PipeLexer(std::string_view query, size_t base, std::string_view text)
       size_t start = i++;
       while (i < text.size() && (IsNameByte(text[i]) || text[i] == '.')) ++i;  // 1.5, 1e3, 5m
       t.text = std::string(text.substr(start, i - start));
-    } else if (IsNameByte(c)) {
+    } else if (IsNameByte(c) && c != '-' && c != '/' && c != '.') {  // `-x` is minus x
       t.kind = PipeToken::kName;
       size_t start = i;
       while (i < text.size() && IsNameByte(text[i])) ++i;
@@ -201,10 +201,14 @@ Result<std::unique_ptr<Pipe>> ParsePipe(std::string_view query, PipeLexer& lex, 
   else if (n == "top") pipe = pipes::ParseTop(lex);
   else if (n == "uniq") pipe = pipes::ParseUniq(lex);
   else if (n == "field_names") pipe = pipes::ParseFieldNames(lex);
+  else if (n == "extract") pipe = pipes::ParseExtract(lex);
+  else if (n == "format") pipe = pipes::ParseFormat(lex);
+  else if (n == "parse" || n == "unpack") pipe = pipes::ParseParse(lex);
+  else if (n == "math" || n == "eval") pipe = pipes::ParseMath(lex);
   else
     return QueryErrorAt(query, name.offset,
                         "unknown pipe '" + name.text +
-                            "'; expected one of fields, drop, rename, copy, limit, head, offset, where, sort, stats, top, uniq, field_names");
+                            "'; expected one of fields, drop, rename, copy, limit, head, offset, where, sort, stats, top, uniq, field_names, extract, format, parse, math");
   if (!pipe.ok()) return pipe.status();
   if (!lex.AtEnd()) return lex.Error("unexpected text after the '" + name.text + "' pipe");
   return pipe;

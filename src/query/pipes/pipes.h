@@ -20,6 +20,10 @@ Result<std::unique_ptr<Pipe>> ParseStats(PipeLexer& lex);               // stats
 Result<std::unique_ptr<Pipe>> ParseTop(PipeLexer& lex);                 // top.cc
 Result<std::unique_ptr<Pipe>> ParseUniq(PipeLexer& lex);                // top.cc
 Result<std::unique_ptr<Pipe>> ParseFieldNames(PipeLexer& lex);          // field_names.cc
+Result<std::unique_ptr<Pipe>> ParseExtract(PipeLexer& lex);             // extract.cc
+Result<std::unique_ptr<Pipe>> ParseFormat(PipeLexer& lex);              // format.cc
+Result<std::unique_ptr<Pipe>> ParseParse(PipeLexer& lex);               // parse.cc
+Result<std::unique_ptr<Pipe>> ParseMath(PipeLexer& lex);                // math.cc
 
 // A processor that passes each row to next after fn; fn returns false to drop the row.
 template <typename Fn>
