@@ -3,12 +3,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/http_client.h"
 #include "core/env.h"
 #include "core/timestamp.h"
 #include "parse/parse.h"
+#include "query/query.h"
+#include "store/store.h"
 
 namespace sawlog {
 
@@ -21,6 +26,7 @@ struct QueryOptions {
   std::string since, start, end;
   size_t limit = 100;
   std::string format = "text";
+  std::string file;  // query this file's lines instead of a server
 };
 
 // text: _time, _msg, then name=value of the other fields; raw: _msg alone.
@@ -68,6 +74,62 @@ void PrintTable(const std::vector<std::vector<Field>>& rows) {
   for (const auto& row : rows) print([&](size_t i) { return value(row, columns[i]); });
 }
 
+// --file: the file's lines as events (in order, a nanosecond apart, ending now) in a store of
+// their own in a temporary directory, queried there and thrown away: the query language over a
+// plain file, no server needed. The answer has the server's NDJSON form.
+Result<ClientResponse> QueryFile(const QueryOptions& opt, const std::string& start) {
+  ASSIGN_OR_RETURN(std::string text, Env::Default()->ReadFile(opt.file));
+  std::error_code ec;
+  auto dir = std::filesystem::temp_directory_path(ec) / ("sawlog-query-" + std::to_string(::getpid()));
+  StoreOptions so;
+  so.dir = dir.string();
+  so.background_flush = false;
+  ASSIGN_OR_RETURN(auto store, Store::Open(so));
+  struct Cleanup {
+    std::filesystem::path dir;
+    std::unique_ptr<Store>* store;
+    ~Cleanup() {
+      store->reset();
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{dir, &store};
+  const int64_t now = Env::Default()->NowNanos();
+  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  std::vector<Event> batch;
+  std::string_view rest = text;
+  for (size_t i = 0; !rest.empty(); ++i) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    Event e;
+    e.time = e.ingest_time = now - static_cast<int64_t>(lines - i);
+    e.stream = "{}";
+    e.msg = std::string(line);
+    batch.push_back(std::move(e));
+    if (batch.size() == 50'000 || rest.empty()) RETURN_IF_ERROR(store->Append(kDefaultTenant, std::exchange(batch, {})));
+  }
+  query::QueryRequest q;
+  q.text = opt.text;
+  q.now_ns = now;
+  q.limit = opt.limit;
+  if (!start.empty()) {
+    ASSIGN_OR_RETURN(q.start, ParseTimestamp(start));
+  }
+  if (!opt.end.empty()) {
+    ASSIGN_OR_RETURN(q.end, ParseTimestamp(opt.end));
+  }
+  ASSIGN_OR_RETURN(auto rows, query::RunQuery(store.get(), q));
+  ClientResponse r;
+  r.status = 200;
+  for (const auto& row : rows) {
+    row.AppendJson(&r.body);
+    r.body += '\n';
+  }
+  return r;
+}
+
 int RunQueryCommand(const QueryOptions& opt) {
   std::string start = opt.start;
   if (!opt.since.empty()) {
@@ -78,13 +140,18 @@ int RunQueryCommand(const QueryOptions& opt) {
     }
     start = FormatRfc3339Nano(Env::Default()->NowNanos() - d.value());
   }
-  std::string target = "/api/v1/query?q=" + UrlEncode(opt.text) + "&limit=" + std::to_string(opt.limit);
-  if (!start.empty()) target += "&start=" + UrlEncode(start);
-  if (!opt.end.empty()) target += "&end=" + UrlEncode(opt.end);
-  std::vector<std::pair<std::string, std::string>> headers;
-  if (!opt.tenant.empty()) headers.emplace_back("X-Sawlog-Tenant", opt.tenant);
-  auto client = HttpClient::Connect(opt.server);
-  auto res = client.ok() ? client.value()->Request("GET", target, headers, "") : Result<ClientResponse>(client.status());
+  Result<ClientResponse> res = Status::Internal("no answer");
+  if (!opt.file.empty()) {
+    res = QueryFile(opt, start);
+  } else {
+    std::string target = "/api/v1/query?q=" + UrlEncode(opt.text) + "&limit=" + std::to_string(opt.limit);
+    if (!start.empty()) target += "&start=" + UrlEncode(start);
+    if (!opt.end.empty()) target += "&end=" + UrlEncode(opt.end);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!opt.tenant.empty()) headers.emplace_back("X-Sawlog-Tenant", opt.tenant);
+    auto client = HttpClient::Connect(opt.server);
+    res = client.ok() ? client.value()->Request("GET", target, headers, "") : Result<ClientResponse>(client.status());
+  }
   if (!res.ok()) {
     std::fprintf(stderr, "sawlog query: %s\n", res.status().message().c_str());
     return kExitError;
@@ -180,6 +247,7 @@ void AddQueryCommand(CLI::App& app) {
   cmd->add_option("--since", opt->since, "Only events newer than this long ago, e.g. 15m, 1h, 7d");
   cmd->add_option("--start", opt->start, "Only events at or after this time (RFC 3339 or unix seconds)");
   cmd->add_option("--end", opt->end, "Only events before this time (RFC 3339 or unix seconds)");
+  cmd->add_option("--file", opt->file, "Query the lines of this file (each line an event, in order) instead of a server");
   cmd->add_option("--limit", opt->limit, "At most this many events")->check(CLI::Range(size_t{1}, size_t{1000000}))->capture_default_str();
   cmd->add_option("--format", opt->format,
                   "text (_time, _msg, fields), table (aligned columns, for stats), raw (_msg only) or json (NDJSON)")

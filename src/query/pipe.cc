@@ -205,10 +205,11 @@ Result<std::unique_ptr<Pipe>> ParsePipe(std::string_view query, PipeLexer& lex, 
   else if (n == "format") pipe = pipes::ParseFormat(lex);
   else if (n == "parse" || n == "unpack") pipe = pipes::ParseParse(lex);
   else if (n == "math" || n == "eval") pipe = pipes::ParseMath(lex);
+  else if (n == "patterns") pipe = pipes::ParsePatterns(lex);
   else
     return QueryErrorAt(query, name.offset,
                         "unknown pipe '" + name.text +
-                            "'; expected one of fields, drop, rename, copy, limit, head, offset, where, sort, stats, top, uniq, field_names, extract, format, parse, math");
+                            "'; expected one of fields, drop, rename, copy, limit, head, offset, where, sort, stats, top, uniq, field_names, extract, format, parse, math, patterns");
   if (!pipe.ok()) return pipe.status();
   if (!lex.AtEnd()) return lex.Error("unexpected text after the '" + name.text + "' pipe");
   return pipe;

@@ -24,6 +24,7 @@ Result<std::unique_ptr<Pipe>> ParseExtract(PipeLexer& lex);             // extra
 Result<std::unique_ptr<Pipe>> ParseFormat(PipeLexer& lex);              // format.cc
 Result<std::unique_ptr<Pipe>> ParseParse(PipeLexer& lex);               // parse.cc
 Result<std::unique_ptr<Pipe>> ParseMath(PipeLexer& lex);                // math.cc
+Result<std::unique_ptr<Pipe>> ParsePatterns(PipeLexer& lex);            // patterns.cc
 
 // A processor that passes each row to next after fn; fn returns false to drop the row.
 template <typename Fn>
