@@ -23,13 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {"NAMED", "(?<[a][b]>x+)y"},
   };
   options.match.emplace_back(input.substr(0, newline));
-  auto parser = sawlog::MakeGrokParser(options);
-  if (!parser.ok()) {
-    if (parser.status().code() != sawlog::Code::kInvalidArgument) __builtin_trap();
-    return 0;
-  }
-  sawlog::ParsedLine parsed;
-  (void)sawlog::fuzz::CheckLineParser(parser.value().get(), input.substr(newline + 1), sawlog::fuzz::FuzzContext(),
-                                      true, &parsed);
+  sawlog::fuzz::CheckConfiguredParser(sawlog::MakeGrokParser(options), input.substr(newline + 1), sawlog::fuzz::FuzzContext());
   return 0;
 }

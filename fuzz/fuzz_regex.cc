@@ -9,13 +9,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (newline == std::string_view::npos) return 0;
   sawlog::RegexOptions options;
   options.pattern = std::string(input.substr(0, newline));
-  auto parser = sawlog::MakeRegexParser(options);
-  if (!parser.ok()) {
-    if (parser.status().code() != sawlog::Code::kInvalidArgument) __builtin_trap();
-    return 0;
-  }
-  sawlog::ParsedLine parsed;
-  (void)sawlog::fuzz::CheckLineParser(parser.value().get(), input.substr(newline + 1), sawlog::fuzz::FuzzContext(),
-                                      true, &parsed);
+  sawlog::fuzz::CheckConfiguredParser(sawlog::MakeRegexParser(options), input.substr(newline + 1), sawlog::fuzz::FuzzContext());
   return 0;
 }
