@@ -11,6 +11,7 @@
 
 #include "core/timestamp.h"
 #include "parse/line_parser.h"
+#include "parse/multiline.h"
 #include "parse/partial_line_joiner.h"
 
 namespace sawlog {
@@ -490,6 +491,102 @@ TEST(PartialLineJoiner, CriPiecesFromTheParser) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// MultilineJoiner
+
+void ExpectMessage(const Status& st, std::string_view text) {
+  EXPECT_NE(st.message().find(text), std::string::npos) << "'" << text << "' not in: " << st.message();
+}
+
+std::unique_ptr<MultilineJoiner> Joiner(MultilineRule rule, size_t max_bytes = kDefaultMaxMultilineBytes) {
+  MultilineOptions o;
+  o.rule = std::move(rule);
+  o.max_bytes = max_bytes;
+  o.flush_timeout = 5 * kNanosPerSecond;
+  auto j = MultilineJoiner::Make(o);
+  EXPECT_TRUE(j.ok()) << j.status().ToString();
+  return std::move(j).value();
+}
+
+std::vector<std::string> JoinAll(MultilineJoiner* j, const std::vector<std::string>& lines) {
+  std::vector<MultilineEvent> events;
+  for (const auto& l : lines) j->Add(l, 0, &events);
+  j->FlushAll(&events);
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.text + (e.truncated ? " <truncated>" : ""));
+  return out;
+}
+
+TEST(Multiline, StartPatternAndBuiltinRules) {
+  auto by_start = Joiner({R"(^\d{4}-)", ""});
+  EXPECT_EQ(JoinAll(by_start.get(), {"2026-01-01 a", "  more", "x", "2026-01-02 b"}),
+            (std::vector<std::string>{"2026-01-01 a\n  more\nx", "2026-01-02 b"}));
+  auto python = Joiner(BuiltinMultilineRule("python").value());
+  EXPECT_EQ(JoinAll(python.get(), {"ERROR:root:failed", "Traceback (most recent call last):",
+                                   "  File \"a.py\", line 1, in <module>", "    f()", "ValueError: bad",
+                                   "INFO:root:next"}),
+            (std::vector<std::string>{
+                "ERROR:root:failed\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    f()\n"
+                "ValueError: bad",
+                "INFO:root:next"}));
+  auto go = Joiner(BuiltinMultilineRule("go").value());
+  EXPECT_EQ(JoinAll(go.get(), {"panic: boom", "", "goroutine 1 [running]:", "main.main()", "\t/tmp/x.go:8 +0x1d",
+                               "exit status 2", "next run"}),
+            (std::vector<std::string>{"panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/tmp/x.go:8 +0x1d\nexit status 2",
+                                      "next run"}));
+  ExpectMessage(BuiltinMultilineRule("cobol").status(), "unknown built-in rule 'cobol' (known: java, python, go)");
+  ExpectMessage(MultilineJoiner::Make({{"(", ""}}).status(), "bad start pattern '('");
+  ExpectMessage(MultilineJoiner::Make({{"a", "b"}}).status(), "exactly one");
+}
+
+TEST(Multiline, FlushTimeoutIsTheCallersClock) {
+  auto j = Joiner(BuiltinMultilineRule("java").value());
+  std::vector<MultilineEvent> out;
+  j->Add("first", 10 * kNanosPerSecond, &out);
+  j->Add("\tat x", 11 * kNanosPerSecond, &out);
+  j->Flush(15 * kNanosPerSecond, &out);  // 4 s after the last line: held
+  EXPECT_TRUE(out.empty());
+  j->Flush(16 * kNanosPerSecond, &out);  // 5 s: out
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].text, "first\n\tat x");
+  EXPECT_EQ(j->held_bytes(), 0u);
+}
+
+TEST(Multiline, MaximumSizeTruncatesWithoutLosingBytes) {
+  auto j = Joiner(BuiltinMultilineRule("java").value(), 10);
+  EXPECT_EQ(JoinAll(j.get(), {"head", "\tat 1234567", "next"}),
+            (std::vector<std::string>{"head\n\tat 1 <truncated>", "234567", "next"}));
+}
+
+// ../shared/data/multiline/kafka: with the built-in java rule every stack trace is inside the
+// event of the log record it belongs to: the events are exactly the records, which start with
+// "[20" in the broker logs.
+TEST(Multiline, KafkaStackTracesAreOneEventEach) {
+  const fs::path dir = SAWLOG_SHARED_DATA_DIR "/multiline/kafka";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is missing";
+  size_t files = 0, traces = 0, events_total = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    SCOPED_TRACE(name);
+    ++files;
+    auto j = Joiner(BuiltinMultilineRule("java").value());
+    const auto lines = ReadLines(e.path());
+    const auto events = JoinAll(j.get(), lines);
+    events_total += events.size();
+    for (const auto& ev : events) {
+      ASSERT_FALSE(ev.starts_with("\tat ") || ev.starts_with("Caused by:") || ev.starts_with("\t...")) << ev;
+      if (ev.find("\n\tat ") != std::string::npos) ++traces;
+    }
+    if (name.starts_with("kafkaServer-gc")) continue;  // the GC log's records have their own shape
+    size_t records = std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.starts_with("[20"); });
+    EXPECT_EQ(events.size(), records);
+    for (const auto& ev : events) EXPECT_TRUE(ev.starts_with("[20")) << ev.substr(0, 200);
+  }
+  EXPECT_EQ(files, 26u);
+  EXPECT_GT(traces, 40u);
+  std::printf("kafka multiline: %zu files, %zu events, %zu with a stack trace\n", files, events_total, traces);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Registry
 
 TEST(LineParserRegistry, EveryNameMakesAParserAndUnknownNamesAreRefused) {
@@ -514,10 +611,6 @@ Status MakeError(std::string_view name, const ParserOptions& options) {
   EXPECT_FALSE(made.ok()) << name;
   if (!made.ok()) EXPECT_EQ(made.status().code(), Code::kInvalidArgument);
   return made.ok() ? Status::Ok() : made.status();
-}
-
-void ExpectMessage(const Status& st, std::string_view text) {
-  EXPECT_NE(st.message().find(text), std::string::npos) << "'" << text << "' not in: " << st.message();
 }
 
 TEST(LineParserRegistry, UserErrorsNameWhatAndWhere) {
