@@ -21,6 +21,7 @@ struct Entry {
 
 constexpr std::span<const std::string_view> kNoKeys;
 constexpr std::string_view kRegexKeys[] = {"pattern", "time_field", "time_format", "msg_field"};
+constexpr std::string_view kCsvKeys[] = {"header", "delimiter", "time_field", "time_format", "msg_field"};
 constexpr std::string_view kGrokKeys[] = {"match", "patterns_dir", "pattern", "time_field", "time_format", "msg_field"};
 
 // Reads the options of `parser` that are not CaptureOptions with `take`; keys were checked.
@@ -59,6 +60,20 @@ Made MakeGrok(const ParserOptions& options) {
   return MakeGrokParser(o);
 }
 
+Made MakeCsv(const ParserOptions& options) {
+  CsvOptions o;
+  RETURN_IF_ERROR(ReadOptions("csv", options, &o.capture, [&](const std::string& k, const std::string& v) {
+    if (k == "header") {
+      o.header = v;
+    } else {
+      if (v != "\\t" && v.size() != 1) return Status::InvalidArgument("expected one character or \\t, got '" + v + "'");
+      o.delimiter = v == "\\t" ? '\t' : v[0];
+    }
+    return Status::Ok();
+  }));
+  return MakeCsvParser(o);
+}
+
 template <auto kMake, auto... kArgs>
 Made NoOptions(const ParserOptions&) {
   return Made(kMake(kArgs...));
@@ -78,6 +93,7 @@ constexpr std::array kParsers = {
     Entry{"klog", kNoKeys, NoOptions<MakeKlogParser>},
     Entry{"regex", kRegexKeys, MakeRegex},
     Entry{"grok", kGrokKeys, MakeGrok},
+    Entry{"csv", kCsvKeys, MakeCsv},
 };
 
 constexpr auto kNames = [] {

@@ -67,4 +67,12 @@ struct GrokOptions {
 };
 Result<std::unique_ptr<LineParser>> MakeGrokParser(const GrokOptions& options);
 
+// csv.cc: comma-separated values with RFC 4180 quoting, named by a header.
+struct CsvOptions {
+  std::string header;    // the field names as a CSV line; empty: the first line parsed is the header
+  char delimiter = ',';
+  CaptureOptions capture;
+};
+Result<std::unique_ptr<LineParser>> MakeCsvParser(const CsvOptions& options);
+
 }  // namespace sawlog
