@@ -5,6 +5,7 @@
 //   - an accepted instant prints and parses back (FormatRfc3339Nano / ParseRfc3339);
 //   - the suspicious flag is set exactly when the instant is that far from `now`;
 //   - month-first and day-first agree with the default on every text it accepts.
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -19,11 +20,13 @@ namespace {
 // 2026-06-15T12:00:00Z
 constexpr int64_t kNow = 1'781'524'800LL * sawlog::kNanosPerSecond;
 
+// The column follows the quoted text (at most 64 bytes of it), which may itself hold ": column ".
 void CheckError(const sawlog::Status& st, size_t text_size) {
   if (st.code() != sawlog::Code::kInvalidArgument) __builtin_trap();
-  size_t at = st.message().find(": column ");
+  constexpr std::string_view kColumn = "' as a timestamp: column ";
+  size_t at = st.message().find(kColumn, std::min<size_t>(text_size, 64));
   if (at == std::string::npos) __builtin_trap();
-  std::string_view rest = std::string_view(st.message()).substr(at + 9);
+  std::string_view rest = std::string_view(st.message()).substr(at + kColumn.size());
   size_t column = 0;
   auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), column);
   if (ec != std::errc() || column < 1 || column > text_size + 1) __builtin_trap();

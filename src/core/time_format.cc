@@ -177,7 +177,9 @@ bool ReadEpochDigits(std::string_view s, Parts* p) {
 // ParseAnyTimestamp's reader: one pass, left to right, over the forms listed in the header.
 class Detector {
  public:
-  Detector(std::string_view s, const TimeContext& ctx) : s_(s), ctx_(ctx) {}
+  // `s` is `text` without the `lead` spaces before it (and those after): columns count in `text`.
+  Detector(std::string_view text, size_t lead, std::string_view s, const TimeContext& ctx)
+      : text_(text), lead_(lead), s_(s), ctx_(ctx) {}
 
   Status Run(Parts* p) {
     p_ = p;
@@ -214,7 +216,8 @@ class Detector {
   void SkipSpaces() {
     while (At(i_) == ' ') ++i_;
   }
-  Status Error(std::string_view why) const { return Refuse(s_, i_, why); }
+  Status Error(std::string_view why) const { return Refuse(text_, lead_ + i_, why); }
+  Status ErrorAt(size_t at, std::string_view why) const { return Refuse(text_, lead_ + at, why); }
 
   // yyyy, yyyymmdd, yyyymmddhhmmss.
   Status Digits() {
@@ -278,11 +281,11 @@ class Detector {
       p_->day = a;
       p_->month = b;
     } else if (a <= 12 && b <= 12) {
-      return Refuse(s_, at,
+      return ErrorAt(at,
                     "ambiguous date: " + std::to_string(a) + " and " + std::to_string(b) +
                         " could each be the month (set the source's date order: month first or day first)");
     } else {
-      return Refuse(s_, at, "no such date");
+      return ErrorAt(at, "no such date");
     }
     return Status::Ok();
   }
@@ -497,10 +500,12 @@ class Detector {
       return Status::Ok();
     }
     if (p_->has_offset) return Status::Ok();  // "+0300 MSK": the offset says it all
-    return Refuse(s_, start, "unknown or ambiguous time zone abbreviation '" + std::string(w) +
+    return ErrorAt(start, "unknown or ambiguous time zone abbreviation '" + std::string(w) +
                                  "' (write an offset or an IANA name such as Europe/Berlin)");
   }
 
+  std::string_view text_;
+  size_t lead_;
   std::string_view s_;
   const TimeContext& ctx_;
   Parts* p_ = nullptr;
@@ -529,8 +534,8 @@ Result<ParsedTime> ParseAnyTimestamp(std::string_view text, const TimeContext& c
   std::string_view s = Trim(text);
   if (s.empty()) return Refuse(text, 0, "empty");
   Parts parts;
-  RETURN_IF_ERROR(Detector(s, ctx).Run(&parts));
-  return Resolve(parts, ctx, s);
+  RETURN_IF_ERROR(Detector(text, s.data() - text.data(), s, ctx).Run(&parts));
+  return Resolve(parts, ctx, text);
 }
 
 // ---------------------------------------------------------------------------------------------

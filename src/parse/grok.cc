@@ -19,6 +19,7 @@
 #include "core/env.h"
 #include "parse/capture.h"
 #include "parse/parsers.h"
+#include "parse/utf8.h"
 
 namespace sawlog {
 
@@ -235,7 +236,8 @@ class GrokLibrary {
           std::string_view rest = spec.substr(colon + 1);
           // %{NAME:field:type}: the type (int, float) is a hint; values stay text, as every field.
           field = DottedName(rest.substr(0, rest.find(':')));
-          if (field.empty()) return Error(*stack, "empty field name in '%{" + std::string(spec) + "}'");
+          if (field.empty() || !IsValidUtf8(field))
+            return Error(*stack, "bad field name in '%{" + std::string(spec) + "}' (empty or not UTF-8)");
         }
         Expanded inner;
         RETURN_IF_ERROR(ExpandName(name, stack, &inner));
@@ -256,8 +258,10 @@ class GrokLibrary {
           size_t open = rest.find('<') + 1;
           size_t close = rest.find('>');
           if (close == std::string_view::npos) return Error(*stack, "unterminated '(?<' name");
+          std::string field = DottedName(rest.substr(open, close - open));
+          if (field.empty() || !IsValidUtf8(field)) return Error(*stack, "bad group name (empty or not UTF-8)");
           out->regex += '(';
-          out->names.push_back(DottedName(rest.substr(open, close - open)));
+          out->names.push_back(std::move(field));
           i += close + 1;
         } else if (rest.starts_with("(?>")) {
           out->regex += "(?:";

@@ -119,6 +119,7 @@ TEST(ParseAnyTimestamp, RefusalsNameTheColumn) {
   };
   expect("", "1", "empty");
   expect("hello", "1", "expected a date");
+  expect("  hello", "3", "expected a date");  // columns count in the text as given
   expect("2024-06-01 12:00:00 IST", "21", "ambiguous time zone abbreviation 'IST'");
   expect("2024-06-01 12:00:00 Mars/Base", "21", "unknown time zone");
   expect("2024-06-01 12:00:00 +01:00 +02:00", "28", "second offset");
