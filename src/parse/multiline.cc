@@ -66,23 +66,28 @@ void MultilineJoiner::Emit(std::vector<MultilineEvent>* out) {
 void MultilineJoiner::Add(std::string_view line, int64_t now, std::vector<MultilineEvent>* out) {
   re2::StringPiece piece(line.data(), line.size());
   const bool starts = start_ ? RE2::PartialMatch(piece, *start_) : !RE2::PartialMatch(piece, *continuation_);
-  if (starts || !holding_) {
+  const bool joins = holding_ && !starts;
+  if (!joins) {
     Emit(out);
     holding_ = true;
-  } else {
-    held_.text.push_back('\n');
   }
   last_line_at_ = now;
+  if (joins) Append("\n", out);
+  Append(line, out);
+}
+
+void MultilineJoiner::Append(std::string_view bytes, std::vector<MultilineEvent>* out) {
   // Past the limit: emit what fits, marked truncated, and go on with the rest as a new event.
-  while (held_.text.size() + line.size() > options_.max_bytes) {
-    const size_t room = options_.max_bytes > held_.text.size() ? options_.max_bytes - held_.text.size() : 0;
-    held_.text.append(line.substr(0, room));
-    line.remove_prefix(room);
+  // The held text never exceeds max_bytes.
+  while (held_.text.size() + bytes.size() > options_.max_bytes) {
+    const size_t room = options_.max_bytes - held_.text.size();
+    held_.text.append(bytes.substr(0, room));
+    bytes.remove_prefix(room);
     held_.truncated = true;
     Emit(out);
     holding_ = true;
   }
-  held_.text.append(line);
+  held_.text.append(bytes);
 }
 
 void MultilineJoiner::Flush(int64_t now, std::vector<MultilineEvent>* out) {

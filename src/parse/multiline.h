@@ -64,6 +64,7 @@ class MultilineJoiner {
  private:
   MultilineJoiner() = default;
   void Emit(std::vector<MultilineEvent>* out);
+  void Append(std::string_view bytes, std::vector<MultilineEvent>* out);
 
   MultilineOptions options_;
   std::unique_ptr<re2::RE2> start_, continuation_;
