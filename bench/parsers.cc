@@ -6,7 +6,9 @@
 //   ./build/bench/parsers [--benchmark_filter=syslog] [--data=DIR]
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdio>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -117,8 +119,37 @@ std::vector<std::string> DockerLines() {
   return lines;
 }
 
-void Run(benchmark::State& state, std::string_view parser_name, const std::vector<std::string>& lines) {
-  auto parser = sawlog::MakeLineParser(parser_name).value();
+// Fluent Bit's `apache2` parser definition from its parsers.conf: the regex and the time format.
+sawlog::ParserOptions FluentBitApache2() {
+  std::ifstream in(g_data + "/vectors/parsers/parsers.conf");
+  std::string line;
+  bool inside = false;
+  sawlog::ParserOptions options = {{"time_field", "time"}};
+  while (std::getline(in, line)) {
+    std::string_view l = line;
+    l.remove_prefix(std::min(l.size(), l.find_first_not_of(" \t")));
+    if (l.starts_with("Name")) inside = l.ends_with(" apache2");
+    if (!inside) continue;
+    std::string_view value = l.substr(std::min(l.size(), l.find_first_of(" \t")));
+    value.remove_prefix(std::min(value.size(), value.find_first_not_of(" \t")));
+    if (l.starts_with("Regex")) options.emplace_back("pattern", value);
+    if (l.starts_with("Time_Format")) options.emplace_back("time_format", value);
+  }
+  if (options.size() != 3) std::fprintf(stderr, "bench: no apache2 parser in parsers.conf\n");
+  return options;
+}
+
+// Bytes per second of each benchmark's last run, for the ratios printed at the end.
+std::map<std::string, double> g_rates;
+
+void Run(benchmark::State& state, const std::string& name, std::string_view parser_name,
+         const std::vector<std::string>& lines, const sawlog::ParserOptions& options) {
+  auto made = sawlog::MakeLineParser(parser_name, options);
+  if (!made.ok()) {
+    state.SkipWithError(made.status().ToString().c_str());
+    return;
+  }
+  auto parser = std::move(made).value();
   sawlog::ParseContext ctx;
   ctx.now = 1'780'000'000 * sawlog::kNanosPerSecond;
   ParsedLine out;
@@ -127,6 +158,7 @@ void Run(benchmark::State& state, std::string_view parser_name, const std::vecto
     state.SkipWithError("no input lines");
     return;
   }
+  const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
     const std::string& line = lines[i];
     if (!parser->Parse(line, ctx, &out).ok()) ++errors;
@@ -134,6 +166,8 @@ void Run(benchmark::State& state, std::string_view parser_name, const std::vecto
     bytes += line.size() + 1;
     if (++i == lines.size()) i = 0;
   }
+  g_rates[name] =
+      static_cast<double>(bytes) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
   state.SetItemsProcessed(state.iterations());
   state.counters["error_share"] = static_cast<double>(errors) / static_cast<double>(state.iterations());
@@ -163,6 +197,7 @@ int main(int argc, char** argv) {
     const char* name;
     const char* parser;
     const std::vector<std::string>* lines;
+    sawlog::ParserOptions options = {};
   };
   static const Case kCases[] = {
       {"apache_combined/access_10k", "apache_combined", &access},
@@ -177,10 +212,20 @@ int main(int argc, char** argv) {
       {"cri/from_kubernetes_logs", "cri", &cri},
       {"klog/from_loghub_linux", "klog", &klog},
       {"json/kubernetes_logs", "json", &docker},
+      // The figure: grok %{COMBINEDAPACHELOG} >= 2x Fluent Bit's apache2 regex parser, run
+      // here through our regex parser (RE2, the same time format) as the peer.
+      {"grok/COMBINEDAPACHELOG/access_10k", "grok", &access,
+       {{"patterns_dir", g_data + "/vectors/grok/patterns/legacy"}, {"match", "%{COMBINEDAPACHELOG}"}}},
+      {"regex/fluent_bit_apache2/access_10k", "regex", &access, FluentBitApache2()},
   };
   for (const auto& c : kCases)
-    benchmark::RegisterBenchmark(c.name, [c](benchmark::State& s) { Run(s, c.parser, *c.lines); });
+    benchmark::RegisterBenchmark(c.name, [c](benchmark::State& s) { Run(s, c.name, c.parser, *c.lines, c.options); });
   benchmark::RunSpecifiedBenchmarks();
+  const double grok = g_rates["grok/COMBINEDAPACHELOG/access_10k"];
+  const double peer = g_rates["regex/fluent_bit_apache2/access_10k"];
+  if (grok > 0 && peer > 0)
+    std::printf("grok COMBINEDAPACHELOG %.1f MiB/s, Fluent Bit's apache2 regex on RE2 %.1f MiB/s: ratio %.2f\n",
+                grok / 1048576, peer / 1048576, grok / peer);
   benchmark::Shutdown();
   return 0;
 }

@@ -55,6 +55,18 @@ inline Status CheckLineParser(LineParser* parser, std::string_view line, const P
   return st;
 }
 
+// For parsers made from fuzzed configuration (regex, grok): a refused configuration must be
+// InvalidArgument; a made parser is checked on `line` as above.
+inline void CheckConfiguredParser(const Result<std::unique_ptr<LineParser>>& made, std::string_view line,
+                                  const ParseContext& ctx) {
+  if (!made.ok()) {
+    if (made.status().code() != Code::kInvalidArgument) __builtin_trap();
+    return;
+  }
+  ParsedLine parsed;
+  (void)CheckLineParser(made.value().get(), line, ctx, true, &parsed);
+}
+
 inline ParseContext FuzzContext() {
   ParseContext ctx;
   ctx.now = kNow;

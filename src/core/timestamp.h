@@ -12,6 +12,11 @@ namespace sawlog {
 
 inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard Hinnant's algorithms).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
+int DaysInMonth(int year, int month);
+
 // RFC 3339 / ISO 8601: "2026-11-01T12:00:00.123456789Z", "+02:00"/"+0200" offsets, a space for
 // 'T', no offset meaning UTC, or a bare date "2026-11-01" (midnight UTC).
 Result<int64_t> ParseRfc3339(std::string_view text);

@@ -1,31 +1,99 @@
 // The registry of line parsers: an explicit list, one row per name a configuration may use.
 #include "parse/line_parser.h"
 
+#include <algorithm>
 #include <array>
 
+#include "parse/capture.h"
 #include "parse/parsers.h"
 
 namespace sawlog {
 
 namespace {
 
+using Made = Result<std::unique_ptr<LineParser>>;
+
 struct Entry {
   std::string_view name;
-  std::unique_ptr<LineParser> (*make)();
+  std::span<const std::string_view> keys;  // the options it takes (docs/parsers.md)
+  Made (*make)(const ParserOptions& options);
 };
 
+constexpr std::span<const std::string_view> kNoKeys;
+constexpr std::string_view kRegexKeys[] = {"pattern", "time_field", "time_format", "msg_field"};
+constexpr std::string_view kCsvKeys[] = {"header", "delimiter", "time_field", "time_format", "msg_field"};
+constexpr std::string_view kGrokKeys[] = {"match", "patterns_dir", "pattern", "time_field", "time_format", "msg_field"};
+
+// Reads the options of `parser` that are not CaptureOptions with `take`; keys were checked.
+template <typename Take>
+Status ReadOptions(std::string_view parser, const ParserOptions& options, CaptureOptions* capture, Take take) {
+  bool replaced_time = false, replaced_msg = false;
+  for (const auto& [key, value] : options) {
+    Status st;
+    if (!TakeCaptureOption(key, value, capture, &replaced_time, &replaced_msg, &st)) st = take(key, value);
+    if (!st.ok()) return Status::InvalidArgument(std::string(parser) + ": option '" + key + "': " + st.message());
+  }
+  return Status::Ok();
+}
+
+Made MakeRegex(const ParserOptions& options) {
+  RegexOptions o;
+  RETURN_IF_ERROR(ReadOptions("regex", options, &o.capture, [&](const std::string&, const std::string& v) {
+    o.pattern = v;  // the only other key
+    return Status::Ok();
+  }));
+  return MakeRegexParser(o);
+}
+
+Made MakeGrok(const ParserOptions& options) {
+  GrokOptions o;
+  RETURN_IF_ERROR(ReadOptions("grok", options, &o.capture, [&](const std::string& k, const std::string& v) {
+    if (k == "match") o.match.push_back(v);
+    else if (k == "patterns_dir") o.pattern_dirs.push_back(v);
+    else {  // pattern: "NAME regex"
+      size_t sp = v.find(' ');
+      if (sp == std::string::npos) return Status::InvalidArgument("expected 'NAME regex'");
+      o.patterns.emplace_back(v.substr(0, sp), v.substr(sp + 1));
+    }
+    return Status::Ok();
+  }));
+  return MakeGrokParser(o);
+}
+
+Made MakeCsv(const ParserOptions& options) {
+  CsvOptions o;
+  RETURN_IF_ERROR(ReadOptions("csv", options, &o.capture, [&](const std::string& k, const std::string& v) {
+    if (k == "header") {
+      o.header = v;
+    } else {
+      if (v != "\\t" && v.size() != 1) return Status::InvalidArgument("expected one character or \\t, got '" + v + "'");
+      o.delimiter = v == "\\t" ? '\t' : v[0];
+    }
+    return Status::Ok();
+  }));
+  return MakeCsvParser(o);
+}
+
+template <auto kMake, auto... kArgs>
+Made NoOptions(const ParserOptions&) {
+  return Made(kMake(kArgs...));
+}
+
 constexpr std::array kParsers = {
-    Entry{"json", [] { return MakeJsonLineParser(); }},
-    Entry{"logfmt", [] { return MakeLogfmtParser(); }},
-    Entry{"kv", [] { return MakeKvParser(); }},
-    Entry{"syslog", [] { return MakeSyslogParser(SyslogFormat::kAuto); }},
-    Entry{"syslog3164", [] { return MakeSyslogParser(SyslogFormat::kRfc3164); }},
-    Entry{"syslog5424", [] { return MakeSyslogParser(SyslogFormat::kRfc5424); }},
-    Entry{"apache_common", [] { return MakeAccessLogParser(AccessLogFormat::kCommon); }},
-    Entry{"apache_combined", [] { return MakeAccessLogParser(AccessLogFormat::kCombined); }},
-    Entry{"cri", [] { return MakeCriParser(); }},
-    Entry{"docker", [] { return MakeDockerParser(); }},
-    Entry{"klog", [] { return MakeKlogParser(); }},
+    Entry{"json", kNoKeys, NoOptions<MakeJsonLineParser>},
+    Entry{"logfmt", kNoKeys, NoOptions<MakeLogfmtParser>},
+    Entry{"kv", kNoKeys, [](const ParserOptions&) { return Made(MakeKvParser()); }},
+    Entry{"syslog", kNoKeys, NoOptions<MakeSyslogParser, SyslogFormat::kAuto>},
+    Entry{"syslog3164", kNoKeys, NoOptions<MakeSyslogParser, SyslogFormat::kRfc3164>},
+    Entry{"syslog5424", kNoKeys, NoOptions<MakeSyslogParser, SyslogFormat::kRfc5424>},
+    Entry{"apache_common", kNoKeys, NoOptions<MakeAccessLogParser, AccessLogFormat::kCommon>},
+    Entry{"apache_combined", kNoKeys, NoOptions<MakeAccessLogParser, AccessLogFormat::kCombined>},
+    Entry{"cri", kNoKeys, NoOptions<MakeCriParser>},
+    Entry{"docker", kNoKeys, NoOptions<MakeDockerParser>},
+    Entry{"klog", kNoKeys, NoOptions<MakeKlogParser>},
+    Entry{"regex", kRegexKeys, MakeRegex},
+    Entry{"grok", kGrokKeys, MakeGrok},
+    Entry{"csv", kCsvKeys, MakeCsv},
 };
 
 constexpr auto kNames = [] {
@@ -36,15 +104,30 @@ constexpr auto kNames = [] {
 
 }  // namespace
 
-Result<std::unique_ptr<LineParser>> MakeLineParser(std::string_view name) {
-  for (const auto& e : kParsers)
-    if (e.name == name) return e.make();
+Result<std::unique_ptr<LineParser>> MakeLineParser(std::string_view name, const ParserOptions& options) {
+  for (const auto& e : kParsers) {
+    if (e.name != name) continue;
+    for (const auto& [key, value] : options) {
+      if (std::find(e.keys.begin(), e.keys.end(), key) != e.keys.end()) continue;
+      std::string known;
+      for (auto k : e.keys) known += (known.empty() ? "" : ", ") + std::string(k);
+      return Status::InvalidArgument("parser '" + std::string(name) + "': unknown option '" + key + "' (" +
+                                     (known.empty() ? "it takes none" : "known: " + known) + ")");
+    }
+    return e.make(options);
+  }
   std::string known;
   for (auto n : kNames) known += (known.empty() ? "" : ", ") + std::string(n);
   return Status::InvalidArgument("unknown parser '" + std::string(name) + "' (known: " + known + ")");
 }
 
 std::span<const std::string_view> LineParserNames() { return kNames; }
+
+std::span<const std::string_view> LineParserKeys(std::string_view name) {
+  for (const auto& e : kParsers)
+    if (e.name == name) return e.keys;
+  return {};
+}
 
 Status LineError(std::string_view parser, size_t offset, std::string_view reason) {
   return Status::InvalidArgument(std::string(parser) + ": column " + std::to_string(offset + 1) + ": " +

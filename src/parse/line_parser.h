@@ -12,6 +12,7 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "core/time_zone.h"
 
 namespace sawlog {
 
@@ -22,6 +23,10 @@ struct ParseContext {
   int64_t now = 0;
   // Seconds east of UTC at which timestamps without an offset are read (RFC 3164, klog).
   int utc_offset_seconds = 0;
+  // The source's default time zone (IANA, from LoadTimeZone) for the parsers that read times
+  // through core/time_format.h (regex, grok, csv, app layouts, auto); wins over
+  // utc_offset_seconds there. nullptr: use utc_offset_seconds.
+  const TimeZone* zone = nullptr;
 };
 
 // What a parser makes of one line. Parse() overwrites every member.
@@ -32,12 +37,16 @@ struct ParsedLine {
   // The runtime split the line (CRI tag "P", Docker "log" without a trailing newline): msg is
   // continued by the next line of the same stream. PartialLineJoiner puts the pieces together.
   bool partial = false;
+  // The time is far in the future or past of ParseContext::now (core/time_format.h's
+  // kSuspiciousFuture / kSuspiciousPast): kept as written, flagged for the pipeline to mark.
+  bool time_suspicious = false;
 
   void Clear() {
     fields.clear();
     time.reset();
     msg.reset();
     partial = false;
+    time_suspicious = false;
   }
   bool operator==(const ParsedLine&) const = default;
 };
@@ -52,10 +61,17 @@ class LineParser {
   virtual Status Parse(std::string_view line, const ParseContext& ctx, ParsedLine* out) = 0;
 };
 
-// The parser registered under `name` (LineParserNames() lists them), with default options.
-// InvalidArgument for an unknown name.
-Result<std::unique_ptr<LineParser>> MakeLineParser(std::string_view name);
+// A parser's options as a configuration writes them: key/value pairs in order; a key may repeat
+// where the parser says so (grok's `match`). Each parser declares the keys it takes
+// (LineParserKeys); any other key is refused, naming it.
+using ParserOptions = std::vector<std::pair<std::string, std::string>>;
+
+// The parser registered under `name` (LineParserNames() lists them), with `options`.
+// InvalidArgument for an unknown name, an unknown key or a bad value, naming it.
+Result<std::unique_ptr<LineParser>> MakeLineParser(std::string_view name, const ParserOptions& options = {});
 std::span<const std::string_view> LineParserNames();
+// The option keys `name` takes (empty for an unknown name).
+std::span<const std::string_view> LineParserKeys(std::string_view name);
 
 // The error every parser returns: "<parser>: column <offset + 1>: <reason>".
 Status LineError(std::string_view parser, size_t offset, std::string_view reason);

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "parse/line_parser.h"
 
@@ -38,5 +41,38 @@ std::unique_ptr<LineParser> MakeDockerParser();  // Docker json-file
 
 // klog.cc: Kubernetes klog / glog.
 std::unique_ptr<LineParser> MakeKlogParser();
+
+// Which named values become the event time and message (regex, grok, csv). A value named in
+// time_fields is parsed with time_format (strptime-style, core/time_format.h) or, when empty,
+// detected (ParseAnyTimestamp); one named in msg_fields becomes _msg. The first of each wins.
+struct CaptureOptions {
+  std::vector<std::string> time_fields = {"timestamp", "time", "@timestamp"};
+  std::string time_format;
+  std::vector<std::string> msg_fields = {"message", "msg"};
+};
+
+// regex.cc: an RE2 regex with named groups, searched in the line.
+struct RegexOptions {
+  std::string pattern;
+  CaptureOptions capture;
+};
+Result<std::unique_ptr<LineParser>> MakeRegexParser(const RegexOptions& options);
+
+// grok.cc: grok patterns over pattern libraries (directories of "NAME regex" files).
+struct GrokOptions {
+  std::vector<std::string> pattern_dirs;                      // loaded in order; later names win
+  std::vector<std::pair<std::string, std::string>> patterns;  // NAME, regex: after the directories
+  std::vector<std::string> match;                             // tried in order, each the whole line
+  CaptureOptions capture;
+};
+Result<std::unique_ptr<LineParser>> MakeGrokParser(const GrokOptions& options);
+
+// csv.cc: comma-separated values with RFC 4180 quoting, named by a header.
+struct CsvOptions {
+  std::string header;    // the field names as a CSV line; empty: the first line parsed is the header
+  char delimiter = ',';
+  CaptureOptions capture;
+};
+Result<std::unique_ptr<LineParser>> MakeCsvParser(const CsvOptions& options);
 
 }  // namespace sawlog

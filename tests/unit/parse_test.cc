@@ -11,6 +11,7 @@
 
 #include "core/timestamp.h"
 #include "parse/line_parser.h"
+#include "parse/multiline.h"
 #include "parse/partial_line_joiner.h"
 
 namespace sawlog {
@@ -53,6 +54,7 @@ std::string Unescape(std::string_view s) {
 struct Case {
   size_t line = 0;
   std::string parser;
+  ParserOptions options;
   ParseContext ctx;
   std::string input;
   ParsedLine expected;
@@ -64,6 +66,7 @@ struct Case {
 std::vector<Case> LoadCases(const fs::path& path) {
   std::vector<Case> cases;
   std::string parser = path.stem().string();
+  ParserOptions options;
   ParseContext ctx;
   ctx.now = ParseRfc3339("2026-06-15T12:00:00Z").value();
   bool open = false;
@@ -85,6 +88,13 @@ std::vector<Case> LoadCases(const fs::path& path) {
     auto where = [&] { return path.filename().string() + ":" + std::to_string(n); };
     if (directive == "parser") {
       parser = arg;
+      options.clear();
+    } else if (directive == "option") {
+      size_t eq = arg.find('=');
+      EXPECT_NE(eq, std::string::npos) << where();
+      std::string value = arg.substr(eq + 1);
+      if (value.starts_with("$SHARED/")) value = SAWLOG_SHARED_DATA_DIR + value.substr(7);
+      options.emplace_back(arg.substr(0, eq), value);
     } else if (directive == "now") {
       auto t = ParseRfc3339(arg);
       EXPECT_TRUE(t.ok()) << where();
@@ -95,7 +105,7 @@ std::vector<Case> LoadCases(const fs::path& path) {
       int secs = std::stoi(arg.substr(1, 2)) * 3600 + std::stoi(arg.substr(4, 2)) * 60;
       ctx.utc_offset_seconds = arg[0] == '-' ? -secs : secs;
     } else if (directive == "input") {
-      cases.push_back(Case{n, parser, ctx, arg, {}, false, "", ""});
+      cases.push_back(Case{n, parser, options, ctx, arg, {}, false, "", ""});
       open = true;
     } else if (!open) {
       ADD_FAILURE() << where() << ": '" << directive << "' outside a case";
@@ -109,6 +119,8 @@ std::vector<Case> LoadCases(const fs::path& path) {
       cases.back().expected.msg = arg;
     } else if (directive == "partial") {
       cases.back().expected.partial = true;
+    } else if (directive == "suspicious") {
+      cases.back().expected.time_suspicious = true;
     } else if (directive == "error") {
       size_t sp = arg.find(' ');
       cases.back().expect_error = true;
@@ -127,6 +139,7 @@ std::string Describe(const ParsedLine& p) {
   if (p.time) s += "  time " + FormatRfc3339Nano(*p.time) + "\n";
   if (p.msg) s += "  msg " + *p.msg + "\n";
   if (p.partial) s += "  partial\n";
+  if (p.time_suspicious) s += "  suspicious\n";
   return s;
 }
 
@@ -138,9 +151,14 @@ TEST_P(ParseFiles, Run) {
   std::map<std::string, std::unique_ptr<LineParser>> parsers;
   for (const auto& c : cases) {
     SCOPED_TRACE(fs::path(GetParam()).filename().string() + ":" + std::to_string(c.line) + ": " + c.input);
-    auto& parser = parsers[c.parser];
+    std::string key = c.parser;
+    for (const auto& [k, v] : c.options) {
+      key += "\n" + k + "=" + v;
+      if (v.starts_with(SAWLOG_SHARED_DATA_DIR) && !fs::exists(v)) GTEST_SKIP() << v << " is missing";
+    }
+    auto& parser = parsers[key];
     if (!parser) {
-      auto made = MakeLineParser(c.parser);
+      auto made = MakeLineParser(c.parser, c.options);
       ASSERT_TRUE(made.ok()) << made.status().ToString();
       parser = std::move(made).value();
     }
@@ -473,15 +491,175 @@ TEST(PartialLineJoiner, CriPiecesFromTheParser) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// MultilineJoiner
+
+void ExpectMessage(const Status& st, std::string_view text) {
+  EXPECT_NE(st.message().find(text), std::string::npos) << "'" << text << "' not in: " << st.message();
+}
+
+std::unique_ptr<MultilineJoiner> Joiner(MultilineRule rule, size_t max_bytes = kDefaultMaxMultilineBytes) {
+  MultilineOptions o;
+  o.rule = std::move(rule);
+  o.max_bytes = max_bytes;
+  o.flush_timeout = 5 * kNanosPerSecond;
+  auto j = MultilineJoiner::Make(o);
+  EXPECT_TRUE(j.ok()) << j.status().ToString();
+  return std::move(j).value();
+}
+
+std::vector<std::string> JoinAll(MultilineJoiner* j, const std::vector<std::string>& lines) {
+  std::vector<MultilineEvent> events;
+  for (const auto& l : lines) j->Add(l, 0, &events);
+  j->FlushAll(&events);
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.text + (e.truncated ? " <truncated>" : ""));
+  return out;
+}
+
+TEST(Multiline, StartPatternAndBuiltinRules) {
+  auto by_start = Joiner({R"(^\d{4}-)", ""});
+  EXPECT_EQ(JoinAll(by_start.get(), {"2026-01-01 a", "  more", "x", "2026-01-02 b"}),
+            (std::vector<std::string>{"2026-01-01 a\n  more\nx", "2026-01-02 b"}));
+  auto python = Joiner(BuiltinMultilineRule("python").value());
+  EXPECT_EQ(JoinAll(python.get(), {"ERROR:root:failed", "Traceback (most recent call last):",
+                                   "  File \"a.py\", line 1, in <module>", "    f()", "ValueError: bad",
+                                   "INFO:root:next"}),
+            (std::vector<std::string>{
+                "ERROR:root:failed\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    f()\n"
+                "ValueError: bad",
+                "INFO:root:next"}));
+  auto go = Joiner(BuiltinMultilineRule("go").value());
+  EXPECT_EQ(JoinAll(go.get(), {"panic: boom", "", "goroutine 1 [running]:", "main.main()", "\t/tmp/x.go:8 +0x1d",
+                               "exit status 2", "next run"}),
+            (std::vector<std::string>{"panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/tmp/x.go:8 +0x1d\nexit status 2",
+                                      "next run"}));
+  ExpectMessage(BuiltinMultilineRule("cobol").status(), "unknown built-in rule 'cobol' (known: java, python, go)");
+  ExpectMessage(MultilineJoiner::Make({{"(", ""}}).status(), "bad start pattern '('");
+  ExpectMessage(MultilineJoiner::Make({{"a", "b"}}).status(), "exactly one");
+}
+
+TEST(Multiline, FlushTimeoutIsTheCallersClock) {
+  auto j = Joiner(BuiltinMultilineRule("java").value());
+  std::vector<MultilineEvent> out;
+  j->Add("first", 10 * kNanosPerSecond, &out);
+  j->Add("\tat x", 11 * kNanosPerSecond, &out);
+  j->Flush(15 * kNanosPerSecond, &out);  // 4 s after the last line: held
+  EXPECT_TRUE(out.empty());
+  j->Flush(16 * kNanosPerSecond, &out);  // 5 s: out
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].text, "first\n\tat x");
+  EXPECT_EQ(j->held_bytes(), 0u);
+}
+
+TEST(Multiline, MaximumSizeTruncatesWithoutLosingBytes) {
+  auto j = Joiner(BuiltinMultilineRule("java").value(), 10);
+  EXPECT_EQ(JoinAll(j.get(), {"head", "\tat 1234567", "next"}),
+            (std::vector<std::string>{"head\n\tat 1 <truncated>", "234567", "next"}));
+}
+
+// ../shared/data/multiline/kafka: with the built-in java rule every stack trace is inside the
+// event of the log record it belongs to: the events are exactly the records, which start with
+// "[20" in the broker logs.
+TEST(Multiline, KafkaStackTracesAreOneEventEach) {
+  const fs::path dir = SAWLOG_SHARED_DATA_DIR "/multiline/kafka";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is missing";
+  size_t files = 0, traces = 0, events_total = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    SCOPED_TRACE(name);
+    ++files;
+    auto j = Joiner(BuiltinMultilineRule("java").value());
+    const auto lines = ReadLines(e.path());
+    const auto events = JoinAll(j.get(), lines);
+    events_total += events.size();
+    for (const auto& ev : events) {
+      ASSERT_FALSE(ev.starts_with("\tat ") || ev.starts_with("Caused by:") || ev.starts_with("\t...")) << ev;
+      if (ev.find("\n\tat ") != std::string::npos) ++traces;
+    }
+    if (name.starts_with("kafkaServer-gc")) continue;  // the GC log's records have their own shape
+    size_t records = std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.starts_with("[20"); });
+    EXPECT_EQ(events.size(), records);
+    for (const auto& ev : events) EXPECT_TRUE(ev.starts_with("[20")) << ev.substr(0, 200);
+  }
+  EXPECT_EQ(files, 26u);
+  EXPECT_GT(traces, 40u);
+  std::printf("kafka multiline: %zu files, %zu events, %zu with a stack trace\n", files, events_total, traces);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Registry
 
 TEST(LineParserRegistry, EveryNameMakesAParserAndUnknownNamesAreRefused) {
-  EXPECT_EQ(LineParserNames().size(), 11u);
-  for (auto name : LineParserNames()) EXPECT_TRUE(MakeLineParser(name).ok()) << name;
+  EXPECT_EQ(LineParserNames().size(), 14u);
+  for (auto name : LineParserNames()) {
+    auto made = MakeLineParser(name);
+    if (name != "regex" && name != "grok") {
+      EXPECT_TRUE(made.ok()) << name;
+    } else {  // regex and grok have no default pattern
+      ASSERT_FALSE(made.ok()) << name;
+      EXPECT_NE(made.status().message().find("option is missing"), std::string::npos) << made.status().message();
+    }
+  }
   auto bad = MakeLineParser("sislog");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("syslog3164"), std::string::npos) << "lists the known names";
+}
+
+Status MakeError(std::string_view name, const ParserOptions& options) {
+  auto made = MakeLineParser(name, options);
+  EXPECT_FALSE(made.ok()) << name;
+  if (!made.ok()) EXPECT_EQ(made.status().code(), Code::kInvalidArgument);
+  return made.ok() ? Status::Ok() : made.status();
+}
+
+TEST(LineParserRegistry, UserErrorsNameWhatAndWhere) {
+  ExpectMessage(MakeError("json", {{"pattern", "x"}}), "parser 'json': unknown option 'pattern' (it takes none)");
+  ExpectMessage(MakeError("regex", {{"patern", "x"}}), "unknown option 'patern' (known: pattern,");
+  ExpectMessage(MakeError("regex", {{"pattern", "(?P<a>x"}}), "regex: bad pattern '(?P<a>x': missing ): (?P<a>x");
+  ExpectMessage(MakeError("regex", {{"pattern", "x+"}}), "has no named group");
+  ExpectMessage(MakeError("regex", {{"pattern", "(?P<a>x)"}, {"time_format", "%Q"}}),
+                "regex: option 'time_format': time format '%Q': column 1: unknown directive '%Q'");
+  ExpectMessage(MakeError("grok", {{"match", "%{NOPE:x}"}}), "grok: match '%{NOPE:x}': unknown pattern 'NOPE'");
+  ExpectMessage(MakeError("grok", {{"pattern", "A x%{B}"}, {"pattern", "B %{NOPE}"}, {"match", "%{A}"}}),
+                "unknown pattern 'NOPE' (in pattern B in A)");
+  ExpectMessage(MakeError("grok", {{"pattern", "A x%{B}"}, {"pattern", "B y%{A}"}, {"match", "%{A:a}"}}),
+                "cycle: A → B → A");
+  ExpectMessage(MakeError("grok", {{"pattern", "A [a-"}, {"match", "%{A}"}}), "unterminated '['");
+  ExpectMessage(MakeError("grok", {{"pattern", "A (x"}, {"match", "%{A}"}}), "grok: match '%{A}': grok: bad regex: missing )");
+  ExpectMessage(MakeError("grok", {{"pattern", "a-b x"}, {"match", "x"}}), "bad pattern name 'a-b'");
+  ExpectMessage(MakeError("csv", {{"header", "a,\"b"}}), "csv: option 'header': csv: column 3: no closing '\"'");
+  ExpectMessage(MakeError("csv", {{"delimiter", ";;"}}), "csv: option 'delimiter': expected one character");
+  ExpectMessage(MakeError("grok", {{"patterns_dir", "/nonexistent/dir"}, {"match", "x"}}),
+                "cannot read the pattern directory '/nonexistent/dir'");
+}
+
+// Every file of both standard libraries expands, and every pattern the libraries define compiles
+// to an RE2 (through the rewrites of grok.cc), except those listed with their reason.
+TEST(Grok, EveryStandardPatternCompiles) {
+  const fs::path root = SAWLOG_SHARED_DATA_DIR "/vectors/grok/patterns";
+  if (!fs::is_directory(root)) GTEST_SKIP() << root << " is missing";
+  // Oniguruma constructs RE2 cannot express and grok.cc does not rewrite.
+  const std::set<std::string> kUnsupported = {};
+  int compiled = 0;
+  for (std::string lib : {"legacy", "ecs-v1"}) {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(root / lib)) {
+      for (const auto& line : ReadLines(e.path())) {
+        size_t sp = line.find(' ');
+        if (line.empty() || line[0] == '#' || sp == std::string::npos) continue;
+        names.insert(line.substr(0, sp));
+      }
+    }
+    ASSERT_GT(names.size(), 100u) << lib;
+    for (const auto& name : names) {
+      if (kUnsupported.contains(lib + "/" + name)) continue;
+      auto made = MakeLineParser("grok", {{"patterns_dir", (root / lib).string()}, {"match", "%{" + name + "}"}});
+      EXPECT_TRUE(made.ok()) << lib << "/" << name << ": " << made.status().ToString();
+      compiled += made.ok();
+    }
+  }
+  std::printf("grok: %d standard patterns compiled\n", compiled);
 }
 
 // The JSON adapter gives exactly JsonParser's fields.
