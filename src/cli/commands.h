@@ -15,6 +15,7 @@ void AddServerCommand(CLI::App& app);
 void AddImportCommand(CLI::App& app);
 void AddQueryCommand(CLI::App& app);
 void AddStoreCommand(CLI::App& app);
+void AddPipelineCommand(CLI::App& app);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

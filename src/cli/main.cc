@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   sawlog::AddImportCommand(app);
   sawlog::AddQueryCommand(app);
   sawlog::AddStoreCommand(app);
+  sawlog::AddPipelineCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
