@@ -29,6 +29,8 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--max-query-memory", *query_memory,
                   "Memory one query's results may take while it runs; a query needing more fails with 429")
       ->capture_default_str();
+  cmd->add_option("--config", opts->config_path,
+                  "Pipeline configuration (YAML, docs/pipeline.md): the pipeline each receiver applies before storing");
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");

@@ -7,10 +7,15 @@
 
 namespace sawlog {
 
+namespace pipeline {
+class Pipeline;
+}
+
 class Api {
  public:
-  Api(Store* store, Env* env, size_t max_query_memory_bytes)
-      : store_(store), env_(env), max_query_memory_bytes_(max_query_memory_bytes) {}
+  // native_pipeline (may be null: events are stored as decoded) must outlive the Api.
+  Api(Store* store, Env* env, size_t max_query_memory_bytes, const pipeline::Pipeline* native_pipeline = nullptr)
+      : store_(store), env_(env), max_query_memory_bytes_(max_query_memory_bytes), native_pipeline_(native_pipeline) {}
   HttpResponse Handle(HttpRequest& request);
 
  private:
@@ -20,6 +25,7 @@ class Api {
   Store* store_;
   Env* env_;
   size_t max_query_memory_bytes_;
+  const pipeline::Pipeline* native_pipeline_;
 };
 
 }  // namespace sawlog

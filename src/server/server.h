@@ -20,6 +20,7 @@ struct ServerOptions {
   uint64_t max_disk_bytes = 0;  // 0: no limit
   size_t bloom_cache_bytes = 64u << 20;
   size_t max_query_memory_bytes = 512u << 20;
+  std::string config_path;  // pipelines per receiver (docs/pipeline.md); empty: events are stored as decoded
 };
 
 // Opens the store, serves until SIGINT or SIGTERM, then flushes and closes.
