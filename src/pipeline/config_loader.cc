@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <re2/re2.h>
 
 #include "core/env.h"
@@ -59,7 +60,7 @@ Status Loader::ForEachEntry(const YAML::Node& map, std::string_view what, Fn&& f
 Result<Config> Loader::Load(const YAML::Node& root) {
   Config config;
   if (!root.IsDefined() || root.IsNull()) return config;  // an empty file: no pipelines
-  YAML::Node receivers;
+  std::optional<YAML::Node> receivers;  // read after the pipelines, wherever it is written
   Status st = ForEachEntry(root, "the configuration", [&](const YAML::Node& key, const YAML::Node& value) -> Status {
     if (key.Scalar() == "pipelines") {
       return ForEachEntry(value, "pipelines", [&](const YAML::Node& name, const YAML::Node& list) -> Status {
@@ -69,14 +70,14 @@ Result<Config> Loader::Load(const YAML::Node& root) {
       });
     }
     if (key.Scalar() == "receivers") {
-      receivers = value;  // after the pipelines, wherever it is written
+      receivers.emplace(value);
       return Status::Ok();
     }
     return Error(key, "unknown key '" + key.Scalar() + "' (known: pipelines, receivers)");
   });
   RETURN_IF_ERROR(st);
   if (!receivers) return config;
-  st = ForEachEntry(receivers, "receivers", [&](const YAML::Node& name, const YAML::Node& value) -> Status {
+  st = ForEachEntry(*receivers, "receivers", [&](const YAML::Node& name, const YAML::Node& value) -> Status {
     bool known = false;
     for (auto r : kReceiverNames) known |= r == name.Scalar();
     if (!known) return Error(name, "unknown receiver '" + name.Scalar() + "' (known: native)");

@@ -1,6 +1,8 @@
 // redact: masks what regular expressions match, with built-in rules for common secrets.
 #include <re2/re2.h>
 
+#include <algorithm>
+
 #include "pipeline/event_fields.h"
 #include "pipeline/processors.h"
 
@@ -34,12 +36,14 @@ struct Builtin {
   std::string_view pattern;
   bool (*valid)(std::string_view match);
 };
+// Applied in this order, whatever order the configuration names them in: a URL's
+// `user:password@host` would otherwise be taken for an e-mail address and lose its host.
 constexpr Builtin kBuiltins[] = {
+    {"url_password", R"([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@)", nullptr},
     {"email", R"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})", nullptr},
     // Digits in groups split by single spaces or dashes, as people type them.
     {"card_number", R"(\b\d(?:[ -]?\d){12,18}\b)", LuhnValid},
     {"bearer_token", R"((?i)\bbearer\s+([A-Za-z0-9._~+/-]+=*))", nullptr},
-    {"url_password", R"([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@)", nullptr},
 };
 
 struct Rule {
@@ -94,14 +98,15 @@ class RedactProcessor final : public Processor {
 
 Result<std::unique_ptr<Processor>> Make(const Options& o) {
   std::vector<Rule> rules;
-  for (const auto& name : o.List("builtin")) {
-    const Builtin* b = nullptr;
-    for (const auto& candidate : kBuiltins)
-      if (candidate.name == name) b = &candidate;
-    if (b == nullptr)
+  const auto& names = o.List("builtin");
+  for (const auto& name : names) {
+    bool known = std::any_of(std::begin(kBuiltins), std::end(kBuiltins), [&](const Builtin& b) { return b.name == name; });
+    if (!known)
       return o.Error("builtin", "unknown rule '" + name + "' (known: email, card_number, bearer_token, url_password)");
-    rules.push_back({std::make_unique<RE2>(b->pattern), b->valid});
   }
+  for (const Builtin& b : kBuiltins)
+    if (std::find(names.begin(), names.end(), b.name) != names.end())
+      rules.push_back({std::make_unique<RE2>(b.pattern), b.valid});
   for (const auto& pattern : o.List("patterns")) rules.push_back({std::make_unique<RE2>(pattern), nullptr});
   if (rules.empty()) return o.Error("needs 'builtin' rules, 'patterns' or both");
   for (const auto& name : o.List("fields")) RETURN_IF_ERROR(CheckWritableField(o, "fields", name));
