@@ -78,7 +78,8 @@ class RedactProcessor final : public Processor {
       std::string_view whole(groups[0].data(), groups[0].size());
       std::string_view masked(groups[ngroups - 1].data(), groups[ngroups - 1].size());
       size_t end = static_cast<size_t>(whole.data() - text.data()) + whole.size();
-      if (masked.data() != nullptr && (rule.valid == nullptr || rule.valid(masked))) {
+      // An empty match masks nothing: `x*` must not put a replacement between every byte.
+      if (!masked.empty() && (rule.valid == nullptr || rule.valid(masked))) {
         size_t at = static_cast<size_t>(masked.data() - text.data());
         out->append(text, copied, at - copied);
         out->append(replacement_);
