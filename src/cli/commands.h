@@ -16,6 +16,7 @@ void AddImportCommand(CLI::App& app);
 void AddQueryCommand(CLI::App& app);
 void AddTailCommand(CLI::App& app);
 void AddStoreCommand(CLI::App& app);
+void AddPipelineCommand(CLI::App& app);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   sawlog::AddQueryCommand(app);
   sawlog::AddTailCommand(app);
   sawlog::AddStoreCommand(app);
+  sawlog::AddPipelineCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -33,6 +33,8 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--query-timeout", *query_timeout,
                   "How long a query may run unless it asks for another 'timeout'; 0 for no limit")
       ->capture_default_str();
+  cmd->add_option("--config", opts->config_path,
+                  "Pipeline configuration (YAML, docs/pipeline.md): the pipeline each receiver applies before storing");
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +54,8 @@ DecodedBatch DecodeTextLines(std::string_view body, const IngestParams& params);
 // InvalidArgument for damaged or truncated data, Unsupported for other encodings.
 Result<std::string> DecodeContent(std::string_view encoding, std::string body, size_t max_bytes);
 
-// The response body: {"accepted":N,"rejected_count":M,"rejected":[{"line":L,"reason":"..."}]}
-std::string IngestResponseJson(size_t accepted, const DecodedBatch& batch);
+// The response body: {"accepted":N,"rejected_count":M,"rejected":[{"line":L,"reason":"..."}]},
+// with "dropped":D after "accepted" when the receiver has a pipeline (D: events it dropped).
+std::string IngestResponseJson(size_t accepted, const DecodedBatch& batch, std::optional<size_t> dropped = {});
 
 }  // namespace sawlog

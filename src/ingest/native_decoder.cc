@@ -118,9 +118,10 @@ DecodedBatch DecodeTextLines(std::string_view body, const IngestParams& params) 
   return batch;
 }
 
-std::string IngestResponseJson(size_t accepted, const DecodedBatch& batch) {
-  std::string out = "{\"accepted\":" + std::to_string(accepted) +
-                    ",\"rejected_count\":" + std::to_string(batch.rejected_count) + ",\"rejected\":[";
+std::string IngestResponseJson(size_t accepted, const DecodedBatch& batch, std::optional<size_t> dropped) {
+  std::string out = "{\"accepted\":" + std::to_string(accepted);
+  if (dropped) out += ",\"dropped\":" + std::to_string(*dropped);
+  out += ",\"rejected_count\":" + std::to_string(batch.rejected_count) + ",\"rejected\":[";
   for (size_t i = 0; i < batch.rejected.size(); ++i) {
     if (i) out += ',';
     out += "{\"line\":" + std::to_string(batch.rejected[i].line) + ",\"reason\":";

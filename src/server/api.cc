@@ -4,6 +4,7 @@
 #include "core/json_writer.h"
 #include "core/timestamp.h"
 #include "ingest/ingest.h"
+#include "pipeline/pipeline.h"
 #include "query/query.h"
 #include "server/tail.h"
 
@@ -127,14 +128,28 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   body->reserve(body->size() + 64);
   DecodedBatch batch = text ? DecodeTextLines(*body, *params)
                             : DecodeNdjson(*body, body->capacity() - body->size(), *params);
-  const size_t accepted = batch.events.size();
-  if (accepted > 0) {
-    Status st = store_->Append(*tenant, std::move(batch.events));
-    if (!st.ok()) return HttpResponse::Error(st);
+  const size_t decoded = batch.events.size();
+  if (native_pipeline_ == nullptr) {
+    if (decoded > 0) {
+      Status st = store_->Append(*tenant, std::move(batch.events));
+      if (!st.ok()) return HttpResponse::Error(st);
+    }
+    HttpResponse r;
+    r.status = decoded > 0 ? 200 : 400;
+    r.body = IngestResponseJson(decoded, batch) + "\n";
+    return r;
+  }
+  // Before the WAL: what is stored and acknowledged is the processed event. A request whose
+  // events are routed to several tenants is one append per tenant, each durable on its own.
+  auto routed = pipeline::RunOnEvents(*native_pipeline_, std::move(batch.events), *tenant,
+                                      pipeline::ProcessContext{.now_ns = now});
+  for (auto& [to, events] : routed.by_tenant) {
+    Status st = store_->Append(to, std::move(events));
+    if (!st.ok()) return HttpResponse::Error(st.Annotate("tenant '" + to + "'"));
   }
   HttpResponse r;
-  r.status = accepted > 0 ? 200 : 400;
-  r.body = IngestResponseJson(accepted, batch) + "\n";
+  r.status = decoded > 0 ? 200 : 400;  // events dropped on purpose are not an error
+  r.body = IngestResponseJson(decoded - routed.dropped, batch, routed.dropped) + "\n";
   return r;
 }
 

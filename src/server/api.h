@@ -7,10 +7,20 @@
 
 namespace sawlog {
 
+namespace pipeline {
+class Pipeline;
+}
+
 class Api {
  public:
-  Api(Store* store, Env* env, size_t max_query_memory_bytes, int64_t query_timeout_ns)
-      : store_(store), env_(env), max_query_memory_bytes_(max_query_memory_bytes), query_timeout_ns_(query_timeout_ns) {}
+  // native_pipeline (may be null: events are stored as decoded) must outlive the Api.
+  Api(Store* store, Env* env, size_t max_query_memory_bytes, int64_t query_timeout_ns,
+      const pipeline::Pipeline* native_pipeline = nullptr)
+      : store_(store),
+        env_(env),
+        max_query_memory_bytes_(max_query_memory_bytes),
+        query_timeout_ns_(query_timeout_ns),
+        native_pipeline_(native_pipeline) {}
   HttpResponse Handle(HttpRequest& request);
 
  private:
@@ -22,6 +32,7 @@ class Api {
   Env* env_;
   size_t max_query_memory_bytes_;
   int64_t query_timeout_ns_;
+  const pipeline::Pipeline* native_pipeline_;
 };
 
 }  // namespace sawlog

@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "ingest/ingest.h"
+#include "pipeline/pipeline.h"
 #include "server/api.h"
 #include "server/server.h"
 
@@ -284,6 +285,12 @@ Status RunServer(const ServerOptions& options) {
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
   mallopt(M_ARENA_MAX, 2);
   ASSIGN_OR_RETURN(auto endpoint, ParseListen(options.listen));
+  pipeline::Config config;
+  if (!options.config_path.empty()) {
+    auto loaded = pipeline::LoadConfig(Env::Default(), options.config_path);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(loaded).value();
+  }
   StoreOptions store_options;
   store_options.dir = options.data_dir;
   store_options.flush_interval_ns = options.flush_interval_ns;
@@ -293,7 +300,8 @@ Status RunServer(const ServerOptions& options) {
   store_options.bloom_cache_bytes = options.bloom_cache_bytes;
   auto store = Store::Open(store_options);
   if (!store.ok()) return store.status().Annotate("cannot open the data directory '" + options.data_dir + "'");
-  Api api(store->get(), Env::Default(), options.max_query_memory_bytes, options.query_timeout_ns);
+  Api api(store->get(), Env::Default(), options.max_query_memory_bytes, options.query_timeout_ns,
+          config.ForReceiver("native"));
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(cores));

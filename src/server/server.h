@@ -21,6 +21,7 @@ struct ServerOptions {
   size_t bloom_cache_bytes = 64u << 20;
   size_t max_query_memory_bytes = 512u << 20;
   int64_t query_timeout_ns = 60'000'000'000;  // 0: none
+  std::string config_path;  // pipelines per receiver (docs/pipeline.md); empty: events are stored as decoded
 };
 
 // Opens the store, serves until SIGINT or SIGTERM, then flushes and closes.

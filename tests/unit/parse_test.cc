@@ -13,20 +13,14 @@
 #include "parse/line_parser.h"
 #include "parse/multiline.h"
 #include "parse/partial_line_joiner.h"
+#include "testing/read_lines.h"
 
 namespace sawlog {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> ReadLines(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
-}
+using testing::ReadLines;
 
 // ---------------------------------------------------------------------------------------------
 // tests/data/parse/*.test
