@@ -272,7 +272,7 @@ Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, Que
   scan.fields = &fields;
   scan.stats = &stats->scan;
   MatcherFilter matcher(root);
-  scan.row_filter = &matcher;
+  if (root->kind != NodeKind::kAll) scan.row_filter = &matcher;  // `*` tests nothing
   const bool scanning = scan.min_time < scan.max_time;
   if (request.timeout_ns > 0) scan.deadline_ns = SteadyNanos() + request.timeout_ns;
 

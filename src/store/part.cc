@@ -314,7 +314,7 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   return reader;
 }
 
-Status BlockReader::Load(const PartReader& part, size_t i) {
+Status BlockReader::Load(const PartReader& part, size_t i, bool decode_time) {
   part_ = &part;
   block_ = i;
   const BlockInfo& b = part.blocks_[i];
@@ -325,7 +325,20 @@ Status BlockReader::Load(const PartReader& part, size_t i) {
   raws_.resize(b.columns.size());
   int_homes_.clear();
   // _time now (a scan tests it on every row); _ingest_time only with the other columns.
-  return DecodeTimeColumn(0);
+  return decode_time ? DecodeTimeColumn(0) : Status::Ok();
+}
+
+Result<std::optional<std::optional<std::string_view>>> BlockReader::Constant(std::string_view name) {
+  using Answer = std::optional<std::optional<std::string_view>>;
+  const auto& columns = part_->blocks_[block_].columns;
+  size_t c = 2;
+  while (c < columns.size() && columns[c].name != name) ++c;
+  if (c == columns.size()) return Answer(std::optional<std::string_view>());  // no row has it
+  RETURN_IF_ERROR(DecodeColumn(c));
+  // Encoded const with every row present (docs/formats/part.md): one value for the block.
+  const std::string_view raw = raws_[c];
+  if (raw.size() >= 2 && raw[0] == 0 && raw[1] == 0 && rows_ > 0) return Answer(values_[c][0]);
+  return Answer();
 }
 
 // _time and _ingest_time decode straight to integers.
@@ -384,7 +397,10 @@ Status BlockReader::DecodeColumn(size_t c) {
 
 Status BlockReader::Decode(const std::vector<std::string>* names) {
   const auto& columns = part_->blocks_[block_].columns;
-  if (names == nullptr) RETURN_IF_ERROR(DecodeTimeColumn(1));
+  if (names == nullptr) {
+    RETURN_IF_ERROR(DecodeTimeColumn(0));
+    RETURN_IF_ERROR(DecodeTimeColumn(1));
+  }
   for (size_t c = 2; c < columns.size(); ++c) {
     bool wanted = names == nullptr || std::find(names->begin(), names->end(), columns[c].name) != names->end();
     if (wanted) RETURN_IF_ERROR(DecodeColumn(c));

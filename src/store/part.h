@@ -84,7 +84,12 @@ class PartReader;
 class BlockReader {
  public:
   // Reads block i of the part. The reader must outlive this object.
-  Status Load(const PartReader& part, size_t i);
+  Status Load(const PartReader& part, size_t i, bool decode_time = true);
+  // _time, when Load() was told not to (a fold may take a whole block without it).
+  Status DecodeTime() { return DecodeTimeColumn(0); }
+  // The field's value in every row (inner nullopt: no row has it); nullopt when rows differ.
+  // Decodes the column.
+  Result<std::optional<std::optional<std::string_view>>> Constant(std::string_view name);
   // Decodes the columns with these names; null: every column, _ingest_time included (Load()
   // decodes _time).
   Status Decode(const std::vector<std::string>* names);

@@ -110,6 +110,27 @@ bool RowWanted(const ScanRequest& req, const Event& e) {
          (req.row_filter == nullptr || req.row_filter->Matches(EventRowView(e)));
 }
 
+class WholeBlock final : public BlockView {
+ public:
+  WholeBlock(BlockReader& block, const BlockInfo& info) : block_(block), info_(info) {}
+  size_t rows() const override { return info_.rows; }
+  int64_t min_time() const override { return info_.min_time; }
+  int64_t max_time() const override { return info_.max_time; }
+  std::optional<std::optional<std::string_view>> Constant(std::string_view name) override {
+    if (name == "_stream") return std::optional<std::string_view>(info_.stream);
+    auto c = block_.Constant(name);
+    if (c.ok()) return c.value();
+    if (status_.ok()) status_ = c.status();
+    return std::nullopt;
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  BlockReader& block_;
+  const BlockInfo& info_;
+  Status status_;
+};
+
 class BlockRowView final : public RowView {
  public:
   BlockRowView(const BlockReader& block, size_t row) : block_(block), row_(row) {}
@@ -217,7 +238,25 @@ class ParallelBlockScan {
           continue;
         }
       }
-      Status st = block.Load(*c.part, c.block);
+      // A block that lies inside the time range and needs no row tested may go to the fold whole.
+      const bool whole = fold && req_.row_filter == nullptr && b.min_time >= req_.min_time && b.max_time < req_.max_time;
+      Status st = block.Load(*c.part, c.block, !whole);
+      if (whole && st.ok()) {
+        WholeBlock view(block, b);
+        if (fold->AddBlock(view)) {
+          if (!view.status().ok()) st = view.status();
+          std::lock_guard lock(mu_);
+          ++stats_.blocks_read;
+          stats_.bytes_read += block.bytes_read();
+          stats_.rows_scanned += b.rows;
+          if (!st.ok()) {
+            if (error_.ok()) error_ = st;
+            return;
+          }
+          continue;
+        }
+        st = view.status().ok() ? block.DecodeTime() : view.status();
+      }
       if (st.ok()) st = block.Decode(req_.fields);
       if (st.ok() && fold && req_.fields != nullptr) st = block.Decode(req_.result_fields);
       wanted.clear();

@@ -111,6 +111,17 @@ class BlockFilter {
 // A query's fold over matching rows (stats, top, uniq), run on every scan thread at once: each
 // thread folds its rows into a part of its own, reading them in place (no Event is built), and
 // the parts are merged at the end.
+// A stored block all of whose rows match, as a fold may take it whole.
+class BlockView {
+ public:
+  virtual ~BlockView() = default;
+  virtual size_t rows() const = 0;
+  virtual int64_t min_time() const = 0;
+  virtual int64_t max_time() const = 0;
+  // The field's value in every row (an inner nullopt: no row has it); nullopt when rows differ.
+  virtual std::optional<std::optional<std::string_view>> Constant(std::string_view name) = 0;
+};
+
 class RowFold {
  public:
   class Part {
@@ -118,6 +129,9 @@ class RowFold {
     virtual ~Part() = default;
     // False stops the scan: the fold failed (e.g. out of memory) and keeps the reason.
     virtual bool Add(const RowView& row) = 0;
+    // Folds a whole block at once when it can (a count by fields that are constant in the
+    // block); false: it cannot, and the scan calls Add() for each row.
+    virtual bool AddBlock(BlockView&) { return false; }
   };
   virtual ~RowFold() = default;
   virtual std::unique_ptr<Part> NewPart() = 0;

@@ -71,6 +71,7 @@ class StatsPart final : public RowFold::Part {
  public:
   explicit StatsPart(StatsFold* fold);
   bool Add(const RowView& row) override;
+  bool AddBlock(BlockView& block) override;
   Groups& groups() { return groups_; }
 
  private:
@@ -156,6 +157,43 @@ bool StatsPart::Add(const RowView& row) {
   return true;
 }
 
+bool StatsPart::AddBlock(BlockView& block) {
+  // Only counts, by keys that are the same for every row of the block.
+  for (const auto& f : spec_.funcs)
+    if (f.func != Func::kCount) return false;
+  key_.clear();
+  for (const auto& k : spec_.keys) {
+    if (k.step > 0) {
+      int64_t b = Bucket(block.min_time(), k.step);
+      if (b != Bucket(block.max_time(), k.step)) return false;
+      PutFixed64(&key_, static_cast<uint64_t>(b));
+      continue;
+    }
+    auto v = block.Constant(k.field);
+    if (!v) return false;
+    std::string_view value = v->value_or("");
+    PutVarint64(&key_, value.size());
+    key_.append(value);
+  }
+  std::vector<uint64_t> counts;
+  for (const auto& f : spec_.funcs) {
+    if (f.field.empty()) {
+      counts.push_back(block.rows());
+      continue;
+    }
+    auto v = block.Constant(f.field);
+    if (!v) return false;
+    counts.push_back(v->has_value() ? block.rows() : 0);
+  }
+  auto it = groups_.find(std::string_view(key_));
+  if (it == groups_.end()) {
+    it = groups_.emplace(key_, std::vector<Acc>(spec_.funcs.size())).first;
+    bytes_ += key_.size() + 64 + spec_.funcs.size() * sizeof(Acc);
+  }
+  for (size_t i = 0; i < counts.size(); ++i) it->second[i].count += counts[i];
+  return true;
+}
+
 void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
   if (f.func == Func::kRate) {
     a->first = std::min(a->first, row.time());
@@ -224,9 +262,24 @@ void StatsFold::Emit(PipeProcessor* next) {
     std::vector<int64_t> buckets;
     std::vector<Acc>* accs;
   };
+  // For `top N`, decode only the groups that can be in the first N: those counted at least as
+  // often as the N-th most frequent (ties at the edge are then ordered by value).
+  std::vector<Groups::value_type*> chosen;
+  chosen.reserve(groups_.size());
+  for (auto& g : groups_) chosen.push_back(&g);
+  if (spec_.by_count && chosen.size() > spec_.max_groups && spec_.max_groups > 0) {
+    std::vector<uint64_t> counts;
+    counts.reserve(chosen.size());
+    for (auto* g : chosen) counts.push_back(g->second[0].count);
+    std::nth_element(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(spec_.max_groups - 1), counts.end(),
+                     std::greater<>());
+    const uint64_t edge = counts[spec_.max_groups - 1];
+    std::erase_if(chosen, [&](auto* g) { return g->second[0].count < edge; });
+  }
   std::vector<Out> outs;
-  outs.reserve(groups_.size());
-  for (auto& [key, accs] : groups_) {
+  outs.reserve(chosen.size());
+  for (auto* g : chosen) {
+    auto& [key, accs] = *g;
     Out o{{}, {}, &accs};
     Decoder in(key);
     for (const auto& k : spec_.keys) {
