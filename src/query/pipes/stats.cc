@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -25,26 +26,37 @@ struct Acc {
   uint64_t count = 0;
   double sum = 0;
   double min = INFINITY, max = -INFINITY;
-  bool text = false;  // a value that is not a number was seen: min/max compare text
-  std::string tmin, tmax;
-  std::vector<double> values;            // median, quantile
-  std::unordered_set<std::string> uniq;  // count_uniq
   int64_t first = INT64_MAX, last = INT64_MIN;
+  bool text = false;  // a value that is not a number was seen: min/max compare text
+  // What only some functions need, made when first used: a group of a count stays small.
+  struct Extra {
+    std::string tmin, tmax;
+    std::vector<double> values;            // median, quantile
+    std::unordered_set<std::string> uniq;  // count_uniq
+  };
+  std::unique_ptr<Extra> extra;
+
+  Extra& X() {
+    if (!extra) extra = std::make_unique<Extra>();
+    return *extra;
+  }
 
   void Merge(Acc&& o) {
-    if (o.count == 0 && o.uniq.empty()) return;
-    if (o.count > 0) {
-      if (count == 0 || o.tmin < tmin) tmin = std::move(o.tmin);
-      if (count == 0 || o.tmax > tmax) tmax = std::move(o.tmax);
+    if (o.extra) {
+      Extra& x = X();
+      if (o.count > 0) {
+        if (count == 0 || o.extra->tmin < x.tmin) x.tmin = std::move(o.extra->tmin);
+        if (count == 0 || o.extra->tmax > x.tmax) x.tmax = std::move(o.extra->tmax);
+      }
+      x.values.insert(x.values.end(), o.extra->values.begin(), o.extra->values.end());
+      if (x.uniq.empty()) x.uniq = std::move(o.extra->uniq);
+      else x.uniq.merge(o.extra->uniq);
     }
     count += o.count;
     sum += o.sum;
     min = std::min(min, o.min);
     max = std::max(max, o.max);
     text = text || o.text;
-    values.insert(values.end(), o.values.begin(), o.values.end());
-    if (uniq.empty()) uniq = std::move(o.uniq);
-    else uniq.merge(o.uniq);
     first = std::min(first, o.first);
     last = std::max(last, o.last);
   }
@@ -208,22 +220,23 @@ void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
   ++a->count;
   if (f.func == Func::kCount) return;
   if (f.func == Func::kCountUniq) {
-    if (a->uniq.emplace(*v).second) bytes_ += v->size() + 48;
+    if (a->X().uniq.emplace(*v).second) bytes_ += v->size() + 48;
     return;
   }
   double x;
   const bool number = ParseNumber(*v, &x);
   if (f.func == Func::kMin || f.func == Func::kMax) {
     if (!number) a->text = true;
-    if (a->count == 1 || *v < a->tmin) a->tmin = *v;
-    if (a->count == 1 || *v > a->tmax) a->tmax = *v;
+    Acc::Extra& x = a->X();
+    if (a->count == 1 || *v < x.tmin) x.tmin = *v;
+    if (a->count == 1 || *v > x.tmax) x.tmax = *v;
   }
   if (!number) return;
   a->sum += x;
   a->min = std::min(a->min, x);
   a->max = std::max(a->max, x);
   if (f.func == Func::kMedian || f.func == Func::kQuantile) {
-    a->values.push_back(x);
+    a->X().values.push_back(x);
     bytes_ += sizeof(double);
   }
 }
@@ -231,19 +244,20 @@ void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
 std::string StatsFold::Result(const FuncSpec& f, Acc& a) const {
   switch (f.func) {
     case Func::kCount: return std::to_string(a.count);
-    case Func::kCountUniq: return std::to_string(a.uniq.size());
+    case Func::kCountUniq: return std::to_string(a.extra ? a.extra->uniq.size() : 0);
     case Func::kSum: return FormatNumber(a.sum);
     case Func::kAvg: return a.count ? FormatNumber(a.sum / static_cast<double>(a.count)) : "";
-    case Func::kMin: return a.text ? a.tmin : a.count ? FormatNumber(a.min) : "";
-    case Func::kMax: return a.text ? a.tmax : a.count ? FormatNumber(a.max) : "";
+    case Func::kMin: return a.text ? a.X().tmin : a.count ? FormatNumber(a.min) : "";
+    case Func::kMax: return a.text ? a.X().tmax : a.count ? FormatNumber(a.max) : "";
     case Func::kMedian:
     case Func::kQuantile: {
-      if (a.values.empty()) return "";
+      if (!a.extra || a.extra->values.empty()) return "";
+      auto& values = a.extra->values;
       // Nearest rank, as Prometheus' and VictoriaLogs' quantiles over samples.
-      size_t k = static_cast<size_t>(std::ceil(f.q * static_cast<double>(a.values.size())));
-      k = std::clamp<size_t>(k, 1, a.values.size()) - 1;
-      std::nth_element(a.values.begin(), a.values.begin() + static_cast<ptrdiff_t>(k), a.values.end());
-      return FormatNumber(a.values[k]);
+      size_t k = static_cast<size_t>(std::ceil(f.q * static_cast<double>(values.size())));
+      k = std::clamp<size_t>(k, 1, values.size()) - 1;
+      std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(k), values.end());
+      return FormatNumber(values[k]);
     }
     case Func::kRate: {
       int64_t step = 0;
