@@ -275,6 +275,7 @@ Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, Que
   if (root->kind != NodeKind::kAll) scan.row_filter = &matcher;  // `*` tests nothing
   const bool scanning = scan.min_time < scan.max_time;
   if (request.timeout_ns > 0) scan.deadline_ns = SteadyNanos() + request.timeout_ns;
+  scan.cancel = request.cancel;
 
   Status pipe_error;
   PipeContext ctx{request.now_ns, request.max_memory_bytes, &pipe_error};

@@ -63,6 +63,8 @@ struct QueryRequest {
   size_t max_memory_bytes = 512u << 20;
   // Longer fails the query with DeadlineExceeded; 0: no limit.
   int64_t timeout_ns = 0;
+  // Turned true when the asker is gone: the query stops (Unavailable).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 inline constexpr size_t kMaxQueryLimit = 1'000'000;

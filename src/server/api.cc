@@ -161,6 +161,7 @@ HttpResponse Api::Query(const HttpRequest& req, const std::string& pipe) {
   q.now_ns = env_->NowNanos();
   q.max_memory_bytes = max_query_memory_bytes_;
   q.timeout_ns = query_timeout_ns_;
+  q.cancel = req.cancelled.get();
   if (const std::string* t = req.Param("timeout"); t != nullptr && !t->empty()) {
     auto d = ParseDuration(*t);
     if (!d.ok() || d.value() <= 0)

@@ -115,14 +115,46 @@ class Session : public std::enable_shared_from_this<Session> {
     auto req = parser_->release();
     const bool keep_alive = req.keep_alive();
     const unsigned version = req.version();
-    asio::post(*workers_, [self = shared_from_this(), req = std::move(req), keep_alive, version]() mutable {
+    auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    WatchForClose(cancelled);
+    asio::post(*workers_, [self = shared_from_this(), req = std::move(req), keep_alive, version, cancelled]() mutable {
       Status error;
       HttpRequest request = Convert(std::move(req), &error);
+      request.cancelled = cancelled;
       HttpResponse response = error.ok() ? self->api_->Handle(request) : HttpResponse::Error(error);
       asio::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive, version]() mutable {
+        self->StopWatching();
         self->Send(std::move(response), keep_alive, version, /*answers_request=*/true);
       });
     });
+  }
+
+  // While a handler runs nothing reads the socket; wait for it to become readable, and if that
+  // is the client closing (not a pipelined request), tell the handler so it can stop.
+  void WatchForClose(std::shared_ptr<std::atomic<bool>> cancelled) {
+    watching_ = true;
+    const uint64_t watch = ++watch_;
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(), cancelled, watch](beast::error_code ec) {
+      // A wait that completed as it was being cancelled may run after the next request began.
+      if (ec || !self->watching_ || watch != self->watch_) return;
+      // Never block here: the readiness may be stale (someone else read the data since).
+      auto& socket = self->stream_.socket();
+      beast::error_code mode, peek;
+      const bool blocking = !socket.non_blocking();
+      socket.non_blocking(true, mode);
+      char byte;
+      size_t n = socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek);
+      if (blocking) socket.non_blocking(false, mode);
+      if (peek == asio::error::would_block) return;
+      if (n == 0 || peek) cancelled->store(true);  // end of stream or reset: the client is gone
+    });
+  }
+
+  void StopWatching() {
+    if (!watching_) return;
+    watching_ = false;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);
   }
 
   void Send(HttpResponse response, bool keep_alive, unsigned version, bool answers_request = false) {
@@ -213,6 +245,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  bool watching_ = false;  // WatchForClose's wait is pending
+  uint64_t watch_ = 0;     // which WatchForClose it is
   Api* api_;
   asio::thread_pool* workers_;
 };

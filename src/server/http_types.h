@@ -1,7 +1,9 @@
 // The server's own view of an HTTP exchange, so that API handlers do not depend on Beast.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +19,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  // Set when the client closes its connection before the answer: long handlers stop early.
+  std::shared_ptr<const std::atomic<bool>> cancelled;
 
   // Empty when absent.
   std::string_view Header(std::string_view lower_name) const;

@@ -214,6 +214,12 @@ class ParallelBlockScan {
     for (;;) {
       size_t k = next_++;
       if (k >= candidates_.size() || stop_) return;
+      if (req_.cancel && req_.cancel->load(std::memory_order_relaxed)) {
+        std::lock_guard lock(mu_);
+        if (error_.ok()) error_ = Status::Unavailable("the client went away; the query stopped");
+        stop_ = true;
+        return;
+      }
       if (req_.deadline_ns != std::numeric_limits<int64_t>::max() && SteadyNanos() > req_.deadline_ns) {
         std::lock_guard lock(mu_);
         if (error_.ok()) error_ = Status::DeadlineExceeded("the scan ran out of time");

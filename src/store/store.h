@@ -8,6 +8,7 @@
 // Thread safety: every method may be called from any thread concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -166,6 +167,8 @@ struct ScanRequest {
   ScanStats* stats = nullptr;  // optional, filled in
   // When the steady clock (ns) passes this, the scan stops with DeadlineExceeded.
   int64_t deadline_ns = std::numeric_limits<int64_t>::max();
+  // When this turns true (the client went away), the scan stops with Unavailable.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The steady clock for ScanRequest::deadline_ns.

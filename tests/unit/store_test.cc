@@ -77,6 +77,25 @@ TEST_F(StoreTest, AppendedEventsAreVisibleBeforeAndAfterFlush) {
   EXPECT_EQ(c.events[0], MakeEvent("a", kBase));  // every field survives the part round trip
 }
 
+TEST_F(StoreTest, ScansStopWhenCancelledOrPastTheirDeadline) {
+  MemEnv env;
+  auto store = OpenStore(&env);
+  ASSERT_TRUE(store->Append("default", {MakeEvent("a", kBase), MakeEvent("b", kBase + 1)}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  ScanRequest req;
+  std::atomic<bool> gone{true};
+  req.cancel = &gone;
+  Collect c;
+  EXPECT_EQ(store->Scan(req, &c).code(), Code::kUnavailable);
+  EXPECT_TRUE(c.events.empty());
+  gone = false;
+  req.deadline_ns = SteadyNanos() - 1;
+  EXPECT_EQ(store->Scan(req, &c).code(), Code::kDeadlineExceeded);
+  req.deadline_ns = SteadyNanos() + 60'000'000'000;
+  EXPECT_TRUE(store->Scan(req, &c).ok());
+  EXPECT_EQ(c.events.size(), 2u);
+}
+
 TEST_F(StoreTest, TenantsAreIsolated) {
   MemEnv env;
   auto store = OpenStore(&env);
