@@ -91,6 +91,7 @@ constexpr std::array kParsers = {
     Entry{"cri", kNoKeys, NoOptions<MakeCriParser>},
     Entry{"docker", kNoKeys, NoOptions<MakeDockerParser>},
     Entry{"klog", kNoKeys, NoOptions<MakeKlogParser>},
+    Entry{"auto", kNoKeys, NoOptions<MakeAutoParser>},
     Entry{"regex", kRegexKeys, MakeRegex},
     Entry{"grok", kGrokKeys, MakeGrok},
     Entry{"csv", kCsvKeys, MakeCsv},

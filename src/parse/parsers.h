@@ -42,6 +42,10 @@ std::unique_ptr<LineParser> MakeDockerParser();  // Docker json-file
 // klog.cc: Kubernetes klog / glog.
 std::unique_ptr<LineParser> MakeKlogParser();
 
+// Tries the structured formats in turn (json, syslog, cri, klog, access logs, logfmt) when the
+// line looks like each; plain text otherwise. Adds a `parser` field naming the one that read it.
+std::unique_ptr<LineParser> MakeAutoParser();
+
 // Which named values become the event time and message (regex, grok, csv). A value named in
 // time_fields is parsed with time_format (strptime-style, core/time_format.h) or, when empty,
 // detected (ParseAnyTimestamp); one named in msg_fields becomes _msg. The first of each wins.
