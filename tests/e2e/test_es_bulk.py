@@ -10,6 +10,7 @@ the requests are written by hand, as the 8.x client and Beats send them. Proves:
   * bad items are per-item errors (status 400, type and reason naming item and line) while the
     good items of the same request are stored; a malformed action line fails the request with
     ES's error shape;
+  * the pipeline configured for the receiver `elasticsearch` shapes what it stores;
   * the YAML tests of ../shared/data/vectors/es-bulk that use only `bulk` and `count` pass
     (error reasons compared by prefix: sawlog adds the item and line).
 """
@@ -187,6 +188,35 @@ def run_yaml_test(port: int, file: str, name: str, steps: list, n: int) -> int:
     return 1
 
 
+# The receiver's pipeline, by its name `elasticsearch`; the native endpoint has none.
+CONFIG = """
+pipelines:
+  es:
+    - set: {fields: {via: elasticsearch}}
+    - drop: {if: 'level:debug'}
+receivers:
+  elasticsearch: {pipeline: es}
+"""
+
+
+def with_pipeline(port: int) -> None:
+    lines = [{"create": {"_index": "p"}}, {"message": "kept", "level": "info"},
+             {"create": {"_index": "p"}}, {"message": "dropped", "level": "debug"}]
+    got = check_es(bulk(port, lines), "bulk through a pipeline")
+    check(not got["errors"] and [i["create"]["status"] for i in got["items"]] == [201, 201],
+          f"a dropped event is acknowledged, not an error: {got}")
+    stored = e2e.query(port, '_stream:{index="p"}')
+    check(len(stored) == 1 and stored[0]["_msg"] == "kept" and stored[0]["via"] == "elasticsearch", f"pipeline: {stored}")
+    native_has_no_pipeline(port)
+
+
+def native_has_no_pipeline(port: int) -> None:
+    r = e2e.ingest(port, e2e.ndjson([{"_msg": "native"}]))
+    e2e.check_ingest(r, "native ingest", 1)
+    native = e2e.query(port, "native")
+    check(len(native) == 1 and "via" not in native[0], f"the native endpoint has no pipeline: {native}")
+
+
 def run(args, work):
     with e2e.Server(args.sawlog, work) as srv:
         srv.start()
@@ -194,6 +224,13 @@ def run(args, work):
         ingest_and_query(srv.port)
         item_errors(srv.port)
         yaml_vectors(srv.port, args.data_root)
+        srv.assert_alive()
+    config = os.path.join(work, "config.yaml")
+    with open(config, "w") as f:
+        f.write(CONFIG)
+    with e2e.Server(args.sawlog, os.path.join(work, "p"), extra_args=["--config", config]) as srv:
+        srv.start()
+        with_pipeline(srv.port)
         srv.assert_alive()
 
 

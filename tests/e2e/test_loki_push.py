@@ -5,7 +5,7 @@ Proves: a push answers 204 only once stored, and its entries are then found by a
 stream's labels as _stream, the line as _msg, the nanosecond timestamp as _time and structured
 metadata as fields; gzip bodies work; bad entries are refused with 400 naming streams[i].values[j]
 while the good entries of the same push are stored (as Loki does); a body that is not a push is
-400 and stores nothing.
+400 and stores nothing; the pipeline configured for the receiver `loki` applies.
 """
 
 from __future__ import annotations
@@ -76,6 +76,17 @@ def run(args, work):
         r = push(port, b"\x00\x01", ctype="application/x-protobuf")
         check(r.status == 415 and b"protobuf" in r.body, f"protobuf: {r!r}, want 415")
         srv.assert_alive()
+
+    # The receiver's pipeline, by its name `loki`.
+    config = os.path.join(work, "config.yaml")
+    with open(config, "w") as f:
+        f.write("pipelines:\n  l:\n    - set: {fields: {via: loki}}\nreceivers:\n  loki: {pipeline: l}\n")
+    with e2e.Server(args.sawlog, os.path.join(work, "p"), extra_args=["--config", config]) as srv:
+        srv.start()
+        r = push(srv.port, {"streams": [{"stream": {"job": "p"}, "values": [[str(BASE_NS), "piped"]]}]})
+        check(r.status == 204, f"push through a pipeline: {r!r}")
+        got = e2e.query(srv.port, '_stream:{job="p"}')
+        check(len(got) == 1 and got[0]["via"] == "loki", f"pipeline: {got}")
 
 
 if __name__ == "__main__":
