@@ -4,6 +4,7 @@
 
 #include "core/json_writer.h"
 #include "core/timestamp.h"
+#include "ingest/for_each_line.h"
 #include "ingest/ingest.h"
 #include "parse/parse.h"
 
@@ -28,22 +29,6 @@ std::vector<std::string> SplitList(std::string_view s) {
 void Reject(DecodedBatch* batch, size_t line, std::string reason) {
   if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({line, std::move(reason)});
   ++batch->rejected_count;
-}
-
-// Calls fn(line_number, line, bytes_after_line) for each non-blank line.
-template <typename Fn>
-void ForEachLine(std::string_view body, Fn&& fn) {
-  size_t pos = 0, number = 0;
-  while (pos < body.size()) {
-    const char* nl = static_cast<const char*>(std::memchr(body.data() + pos, '\n', body.size() - pos));
-    size_t end = nl ? static_cast<size_t>(nl - body.data()) : body.size();
-    ++number;
-    std::string_view line = body.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
-    if (!blank) fn(number, line, body.size() - (pos + line.size()));
-    pos = end + 1;
-  }
 }
 
 std::string TooBig(size_t size) {

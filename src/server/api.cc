@@ -4,6 +4,7 @@
 #include "core/json_writer.h"
 #include "core/timestamp.h"
 #include "ingest/ingest.h"
+#include "ingest/receivers.h"
 #include "pipeline/pipeline.h"
 #include "query/query.h"
 #include "server/tail.h"
@@ -103,7 +104,48 @@ HttpResponse Api::Handle(HttpRequest& req) {
     if (!pipe.ok()) return HttpResponse::Error(pipe.status());
     return Query(req, *pipe);
   }
+  for (const auto& receiver : Receivers())
+    if (receiver->Serves(req.method, req.path)) return Receive(*receiver, req);
   return HttpResponse::Error(Status::NotFound("no endpoint " + req.method + " " + req.path));
+}
+
+HttpResponse Api::Receive(const Receiver& receiver, HttpRequest& req) {
+  const int64_t now = env_->NowNanos();
+  auto reply = [&](ReceiverReply r) {
+    HttpResponse out;
+    out.status = r.status;
+    out.content_type = std::move(r.content_type);
+    out.headers = std::move(r.headers);
+    if (out.status == 429 || out.status == 503) out.headers.emplace_back("Retry-After", "1");
+    out.body = req.method == "HEAD" ? std::string() : std::move(r.body);
+    return out;
+  };
+  auto tenant = TenantOf(req);
+  if (!tenant.ok()) return reply(receiver.ErrorReply(tenant.status()));
+  auto body = DecodeContent(req.Header("content-encoding"), std::move(req.body), kMaxBodyBytes);
+  if (!body.ok()) return reply(receiver.ErrorReply(body.status().Annotate("request body")));
+  // The JSON parser reads up to 64 bytes ahead; give it room instead of copying each line.
+  body->reserve(body->size() + 64);
+  ReceiverRequest rr{.method = req.method, .path = req.path, .content_type = MediaType(req.Header("content-type")),
+                     .body = std::move(body).value(), .now_ns = now};
+  auto result = receiver.Handle(rr);
+  if (!result.ok()) return reply(receiver.ErrorReply(result.status()));
+  const pipeline::Pipeline* pipe = pipelines_ ? pipelines_->ForReceiver(receiver.name()) : nullptr;
+  if (pipe == nullptr) {
+    if (!result->events.empty()) {
+      Status st = store_->Append(*tenant, std::move(result->events));
+      if (!st.ok()) return reply(receiver.ErrorReply(st));
+    }
+  } else {
+    // Events a pipeline drops are still acknowledged as received: dropping is the configuration's
+    // choice, not the sender's error.
+    auto routed = pipeline::RunOnEvents(*pipe, std::move(result->events), *tenant, pipeline::ProcessContext{.now_ns = now});
+    for (auto& [to, events] : routed.by_tenant) {
+      Status st = store_->Append(to, std::move(events));
+      if (!st.ok()) return reply(receiver.ErrorReply(st.Annotate("tenant '" + to + "'")));
+    }
+  }
+  return reply(std::move(result->reply));
 }
 
 HttpResponse Api::Ingest(HttpRequest& req) {
@@ -129,7 +171,8 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   DecodedBatch batch = text ? DecodeTextLines(*body, *params)
                             : DecodeNdjson(*body, body->capacity() - body->size(), *params);
   const size_t decoded = batch.events.size();
-  if (native_pipeline_ == nullptr) {
+  const pipeline::Pipeline* native_pipeline = pipelines_ ? pipelines_->ForReceiver("native") : nullptr;
+  if (native_pipeline == nullptr) {
     if (decoded > 0) {
       Status st = store_->Append(*tenant, std::move(batch.events));
       if (!st.ok()) return HttpResponse::Error(st);
@@ -141,7 +184,7 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   }
   // Before the WAL: what is stored and acknowledged is the processed event. A request whose
   // events are routed to several tenants is one append per tenant, each durable on its own.
-  auto routed = pipeline::RunOnEvents(*native_pipeline_, std::move(batch.events), *tenant,
+  auto routed = pipeline::RunOnEvents(*native_pipeline, std::move(batch.events), *tenant,
                                       pipeline::ProcessContext{.now_ns = now});
   for (auto& [to, events] : routed.by_tenant) {
     Status st = store_->Append(to, std::move(events));

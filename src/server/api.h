@@ -8,23 +8,27 @@
 namespace sawlog {
 
 namespace pipeline {
-class Pipeline;
+struct Config;
 }
+class Receiver;
 
 class Api {
  public:
-  // native_pipeline (may be null: events are stored as decoded) must outlive the Api.
+  // pipelines (may be null: events are stored as decoded) says which receiver's events go
+  // through which pipeline; it must outlive the Api.
   Api(Store* store, Env* env, size_t max_query_memory_bytes, int64_t query_timeout_ns,
-      const pipeline::Pipeline* native_pipeline = nullptr)
+      const pipeline::Config* pipelines = nullptr)
       : store_(store),
         env_(env),
         max_query_memory_bytes_(max_query_memory_bytes),
         query_timeout_ns_(query_timeout_ns),
-        native_pipeline_(native_pipeline) {}
+        pipelines_(pipelines) {}
   HttpResponse Handle(HttpRequest& request);
 
  private:
   HttpResponse Ingest(HttpRequest& request);
+  // A request for one of the receivers of src/ingest/receivers.cc.
+  HttpResponse Receive(const Receiver& receiver, HttpRequest& request);
   // Runs the query of parameter q with `pipe` added to it.
   HttpResponse Query(const HttpRequest& request, const std::string& pipe);
 
@@ -32,7 +36,7 @@ class Api {
   Env* env_;
   size_t max_query_memory_bytes_;
   int64_t query_timeout_ns_;
-  const pipeline::Pipeline* native_pipeline_;
+  const pipeline::Config* pipelines_;
 };
 
 }  // namespace sawlog

@@ -335,7 +335,7 @@ Status RunServer(const ServerOptions& options) {
   auto store = Store::Open(store_options);
   if (!store.ok()) return store.status().Annotate("cannot open the data directory '" + options.data_dir + "'");
   Api api(store->get(), Env::Default(), options.max_query_memory_bytes, options.query_timeout_ns,
-          config.ForReceiver("native"));
+          &config);
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(cores));
