@@ -76,6 +76,39 @@ Result<std::string> EndpointPipe(const HttpRequest& req) {
 }  // namespace
 
 HttpResponse Api::Handle(HttpRequest& req) {
+  std::string handler = "other";
+  HttpResponse r = Route(req, &handler);
+  metrics_.Add("sawlog_http_requests_total{handler=\"" + handler + "\",code=\"" + std::to_string(r.status) + "\"}");
+  return r;
+}
+
+void Api::CountEvents(std::string_view receiver, size_t n) {
+  metrics_.Add("sawlog_ingested_events_total{receiver=\"" + std::string(receiver) + "\"}", n);
+}
+
+HttpResponse Api::MetricsPage() {
+  StoreStats st = store_->Stats();
+  std::string g;
+  auto gauge = [&](const char* name, uint64_t v, const char* help) {
+    g += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + std::to_string(v) + "\n";
+  };
+  gauge("sawlog_store_parts", st.parts, "Immutable parts on disk.");
+  gauge("sawlog_store_part_rows", st.part_rows, "Events in parts.");
+  gauge("sawlog_store_part_bytes", st.part_bytes, "Bytes of parts on disk.");
+  gauge("sawlog_store_head_rows", st.head_rows, "Events acknowledged and not yet in a part.");
+  gauge("sawlog_store_head_bytes", st.head_bytes, "Approximate bytes of the in-memory head.");
+  gauge("sawlog_wal_sequence", st.wal_seq, "Last write-ahead log record written.");
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = metrics_.Text(g);
+  return r;
+}
+
+HttpResponse Api::Route(HttpRequest& req, std::string* handler) {
+  if (req.path == "/metrics") {
+    *handler = "metrics";
+    return MetricsPage();
+  }
   if (req.path == "/health") {
     HttpResponse r;
     r.content_type = "text/plain";
@@ -83,10 +116,12 @@ HttpResponse Api::Handle(HttpRequest& req) {
     return r;
   }
   if (req.path == "/api/v1/ingest") {
+    *handler = "ingest";
     if (req.method != "POST") return HttpResponse::Error(Status::InvalidArgument("/api/v1/ingest takes POST"));
     return Ingest(req);
   }
   if (req.path == "/api/v1/tail") {
+    *handler = "tail";
     if (req.method != "GET") return HttpResponse::Error(Status::InvalidArgument("/api/v1/tail takes GET"));
     auto tenant = TenantOf(req);
     if (!tenant.ok()) return HttpResponse::Error(tenant.status());
@@ -100,12 +135,16 @@ HttpResponse Api::Handle(HttpRequest& req) {
       req.path == "/api/v1/field_values") {
     if (req.method != "GET" && req.method != "POST")
       return HttpResponse::Error(Status::InvalidArgument(req.path + " takes GET or POST"));
+    *handler = req.path.substr(std::string_view("/api/v1/").size());
     auto pipe = EndpointPipe(req);
     if (!pipe.ok()) return HttpResponse::Error(pipe.status());
     return Query(req, *pipe);
   }
   for (const auto& receiver : Receivers())
-    if (receiver->Serves(req.method, req.path)) return Receive(*receiver, req);
+    if (receiver->Serves(req.method, req.path)) {
+      *handler = std::string(receiver->name());
+      return Receive(*receiver, req);
+    }
   return HttpResponse::Error(Status::NotFound("no endpoint " + req.method + " " + req.path));
 }
 
@@ -133,16 +172,20 @@ HttpResponse Api::Receive(const Receiver& receiver, HttpRequest& req) {
   const pipeline::Pipeline* pipe = pipelines_ ? pipelines_->ForReceiver(receiver.name()) : nullptr;
   if (pipe == nullptr) {
     if (!result->events.empty()) {
+      const size_t n = result->events.size();
       Status st = store_->Append(*tenant, std::move(result->events));
       if (!st.ok()) return reply(receiver.ErrorReply(st));
+      CountEvents(receiver.name(), n);
     }
   } else {
     // Events a pipeline drops are still acknowledged as received: dropping is the configuration's
     // choice, not the sender's error.
     auto routed = pipeline::RunOnEvents(*pipe, std::move(result->events), *tenant, pipeline::ProcessContext{.now_ns = now});
     for (auto& [to, events] : routed.by_tenant) {
+      const size_t n = events.size();
       Status st = store_->Append(to, std::move(events));
       if (!st.ok()) return reply(receiver.ErrorReply(st.Annotate("tenant '" + to + "'")));
+      CountEvents(receiver.name(), n);
     }
   }
   return reply(std::move(result->reply));
@@ -176,7 +219,9 @@ HttpResponse Api::Ingest(HttpRequest& req) {
     if (decoded > 0) {
       Status st = store_->Append(*tenant, std::move(batch.events));
       if (!st.ok()) return HttpResponse::Error(st);
+      CountEvents("native", decoded);
     }
+    metrics_.Add("sawlog_rejected_lines_total{receiver=\"native\"}", batch.rejected_count);
     HttpResponse r;
     r.status = decoded > 0 ? 200 : 400;
     r.body = IngestResponseJson(decoded, batch) + "\n";
@@ -187,9 +232,13 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   auto routed = pipeline::RunOnEvents(*native_pipeline, std::move(batch.events), *tenant,
                                       pipeline::ProcessContext{.now_ns = now});
   for (auto& [to, events] : routed.by_tenant) {
+    const size_t n = events.size();
     Status st = store_->Append(to, std::move(events));
     if (!st.ok()) return HttpResponse::Error(st.Annotate("tenant '" + to + "'"));
+    CountEvents("native", n);
   }
+  metrics_.Add("sawlog_rejected_lines_total{receiver=\"native\"}", batch.rejected_count);
+  metrics_.Add("sawlog_dropped_events_total{receiver=\"native\"}", routed.dropped);
   HttpResponse r;
   r.status = decoded > 0 ? 200 : 400;  // events dropped on purpose are not an error
   r.body = IngestResponseJson(decoded - routed.dropped, batch, routed.dropped) + "\n";

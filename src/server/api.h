@@ -3,6 +3,7 @@
 #pragma once
 
 #include "server/http_types.h"
+#include "server/metrics.h"
 #include "store/store.h"
 
 namespace sawlog {
@@ -24,8 +25,13 @@ class Api {
         query_timeout_ns_(query_timeout_ns),
         pipelines_(pipelines) {}
   HttpResponse Handle(HttpRequest& request);
+  Metrics& metrics() { return metrics_; }
 
  private:
+  HttpResponse Route(HttpRequest& request, std::string* handler);
+  HttpResponse MetricsPage();
+  // Events acknowledged through a receiver, for /metrics.
+  void CountEvents(std::string_view receiver, size_t n);
   HttpResponse Ingest(HttpRequest& request);
   // A request for one of the receivers of src/ingest/receivers.cc.
   HttpResponse Receive(const Receiver& receiver, HttpRequest& request);
@@ -37,6 +43,7 @@ class Api {
   size_t max_query_memory_bytes_;
   int64_t query_timeout_ns_;
   const pipeline::Config* pipelines_;
+  Metrics metrics_;
 };
 
 }  // namespace sawlog

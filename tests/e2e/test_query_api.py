@@ -116,6 +116,13 @@ def run(args, work: str) -> None:
             e2e.check_ingest(e2e.ingest(s.port, e2e.ndjson(events[i:i + 2500])), "ingest", min(2500, len(events) - i))
         check_all(s.port, events, args.sawlog)
         e2e.log("head: all checks pass")
+        m = e2e.request(s.port, "GET", "/metrics")
+        check(m.status == 200 and m.headers.get("content-type", "").startswith("text/plain"), f"/metrics: {m.status}")
+        metrics = dict(line.rsplit(" ", 1) for line in m.body.decode().splitlines() if line and not line.startswith("#"))
+        native = metrics.get('sawlog_ingested_events_total{receiver="native"}')
+        check(native == str(len(events)), f"/metrics counts {native} events, want {len(events)}")
+        check(int(metrics.get('sawlog_http_requests_total{handler="query",code="200"}', "0")) > 5 and
+              int(metrics.get("sawlog_store_head_rows", "-1")) == len(events), f"/metrics: {m.body[:400]!r}")
         check(s.stop() == 0, "the server did not stop cleanly")  # a clean stop flushes into parts
     with e2e.Server(args.sawlog, work, data) as s:
         s.start()
