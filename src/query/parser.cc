@@ -9,7 +9,6 @@
 #include "core/tokenizer.h"
 #include "query/pipe.h"
 #include "query/query.h"
-#include "query/pipes/pipes.h"
 #include "query/value.h"
 #include "query/quoted.h"
 #include "query/stream_selector.h"
@@ -486,7 +485,7 @@ std::string Node::ToString() const {
     case NodeKind::kExact: return "exact(" + field + ":'" + text + "')";
     case NodeKind::kRegex: return "regex(" + field + ":'" + text + "')";
     case NodeKind::kRange:
-      return "range(" + field + ":" + (lo_open ? "(" : "[") + pipes::FormatNumber(lo) + ", " + pipes::FormatNumber(hi) +
+      return "range(" + field + ":" + (lo_open ? "(" : "[") + FormatNumber(lo) + ", " + FormatNumber(hi) +
              (hi_open ? ")" : "]") + ")";
     case NodeKind::kIpRange: return "ip(" + field + ":" + text + ")";
     case NodeKind::kNot: return "NOT " + children[0]->ToString();

@@ -247,40 +247,34 @@ class ParallelBlockScan {
       // A block that lies inside the time range and needs no row tested may go to the fold whole.
       const bool whole = fold && req_.row_filter == nullptr && b.min_time >= req_.min_time && b.max_time < req_.max_time;
       Status st = block.Load(*c.part, c.block, !whole);
+      bool folded = false;
+      uint64_t rows = 0;
+      wanted.clear();
       if (whole && st.ok()) {
         WholeBlock view(block, b);
-        if (fold->AddBlock(view)) {
-          if (!view.status().ok()) st = view.status();
-          std::lock_guard lock(mu_);
-          ++stats_.blocks_read;
-          stats_.bytes_read += block.bytes_read();
-          stats_.rows_scanned += b.rows;
-          if (!st.ok()) {
-            if (error_.ok()) error_ = st;
-            return;
+        folded = fold->AddBlock(view);
+        st = view.status();
+        if (folded) rows = b.rows;
+        else if (st.ok()) st = block.DecodeTime();
+      }
+      if (!folded) {
+        if (st.ok()) st = block.Decode(req_.fields);
+        if (st.ok() && fold && req_.fields != nullptr) st = block.Decode(req_.result_fields);
+        for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
+          if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
+          ++rows;
+          BlockRowView row(block, r);
+          if (req_.row_filter != nullptr && !req_.row_filter->Matches(row)) continue;
+          if (!fold) {
+            wanted.push_back(r);
+          } else if (!fold->Add(row)) {
+            stop_ = true;
+            break;
           }
-          continue;
         }
-        st = view.status().ok() ? block.DecodeTime() : view.status();
+        if (st.ok() && !wanted.empty() && (req_.fields != nullptr || req_.result_fields != nullptr))
+          st = block.Decode(req_.result_fields);
       }
-      if (st.ok()) st = block.Decode(req_.fields);
-      if (st.ok() && fold && req_.fields != nullptr) st = block.Decode(req_.result_fields);
-      wanted.clear();
-      uint64_t rows = 0;
-      for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
-        if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
-        ++rows;
-        BlockRowView row(block, r);
-        if (req_.row_filter != nullptr && !req_.row_filter->Matches(row)) continue;
-        if (!fold) {
-          wanted.push_back(r);
-        } else if (!fold->Add(row)) {
-          stop_ = true;
-          break;
-        }
-      }
-      if (st.ok() && !wanted.empty() && (req_.fields != nullptr || req_.result_fields != nullptr))
-        st = block.Decode(req_.result_fields);
       std::lock_guard lock(mu_);
       ++stats_.blocks_read;
       stats_.bytes_read += block.bytes_read();

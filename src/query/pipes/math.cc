@@ -22,7 +22,7 @@ struct Expr {
       case kField: {
         const std::string* v = row.Find(field);
         double x;
-        return v && ParseNumber(*v, &x) ? x : NAN;
+        return v && ParseNumberText(*v, &x) ? x : NAN;
       }
       case kNeg: return -a->Eval(row);
       case kAdd: return a->Eval(row) + b->Eval(row);
@@ -107,7 +107,7 @@ class ExprParser {
     }
     const PipeToken t = lex_.Peek();
     if (t.kind == PipeToken::kNumber) {
-      if (!ParseNumber(t.text, &e->number)) return lex_.Error("expected a number");
+      if (!ParseNumberText(t.text, &e->number)) return lex_.Error("expected a number");
       lex_.Next();
       return e;
     }

@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "query/pipe.h"
+#include "query/value.h"
 
 namespace sawlog::query::pipes {
 
@@ -44,9 +45,5 @@ std::unique_ptr<PipeProcessor> Map(PipeProcessor* next, Fn fn) {
   return std::make_unique<MapProcessor<Fn>>(next, std::move(fn));
 }
 
-// Parses a value as a number for sorting and arithmetic; false when it is not one.
-bool ParseNumber(std::string_view text, double* out);
-// Prints a computed number: integers without a fraction, others with up to 17 digits.
-std::string FormatNumber(double v);
 
 }  // namespace sawlog::query::pipes

@@ -17,7 +17,7 @@ struct SortKey {
 int CompareValues(const std::string* a, const std::string* b) {
   if (a == nullptr || b == nullptr) return (a != nullptr) - (b != nullptr);
   double x, y;
-  if (ParseNumber(*a, &x) && ParseNumber(*b, &y)) return (x > y) - (x < y);
+  if (ParseNumberText(*a, &x) && ParseNumberText(*b, &y)) return (x > y) - (x < y);
   int c = a->compare(*b);
   return (c > 0) - (c < 0);
 }

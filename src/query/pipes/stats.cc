@@ -224,7 +224,7 @@ void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
     return;
   }
   double x;
-  const bool number = ParseNumber(*v, &x);
+  const bool number = ParseNumberText(*v, &x);
   if (f.func == Func::kMin || f.func == Func::kMax) {
     if (!number) a->text = true;
     Acc::Extra& x = a->X();
@@ -401,7 +401,7 @@ Result<FuncSpec> ParseFunc(PipeLexer& lex) {
   std::string text = name.text + "(";
   if (f.func == Func::kQuantile) {
     PipeToken q = lex.Next();
-    if (!ParseNumber(q.text, &f.q) || f.q < 0 || f.q > 1) return lex.ErrorAt(q, "expected a quantile from 0 to 1");
+    if (!ParseNumberText(q.text, &f.q) || f.q < 0 || f.q > 1) return lex.ErrorAt(q, "expected a quantile from 0 to 1");
     RETURN_IF_ERROR(lex.Expect(",", "quantile(" + q.text));
     text += q.text + ", ";
   }
