@@ -300,7 +300,7 @@ Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, Que
       scan.fold = fold.get();
       EveryRange everything;
       if (scanning) RETURN_IF_ERROR(store->Scan(scan, &everything));
-      RETURN_IF_ERROR(fold->status());
+      RETURN_IF_ERROR(pipe_error);
       fold->Emit(rest);
       RETURN_IF_ERROR(pipe_error);
       return collect.Take();

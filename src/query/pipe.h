@@ -53,10 +53,9 @@ struct PipeContext {
 // scan, on every thread (RowFold), reading rows in place; after other pipes it is fed their rows.
 class Fold : public RowFold {
  public:
-  // The result rows, to next; then next->Finish().
+  // The result rows, to next; then next->Finish(). A part that fails reports through the
+  // PipeContext's error, as every pipe does.
   virtual void Emit(PipeProcessor* next) = 0;
-  // The first failure of a part (e.g. memory), if any.
-  virtual Status status() const = 0;
 };
 
 class Pipe {

@@ -38,7 +38,6 @@ class NamesFold final : public Fold {
   void Merge(std::unique_ptr<Part> part) override {
     for (auto& [name, n] : static_cast<NamesPart&>(*part).table()) counts_[name] += n;
   }
-  Status status() const override { return Status::Ok(); }
   void Emit(PipeProcessor* next) override {
     std::vector<std::pair<std::string, uint64_t>> rows(counts_.begin(), counts_.end());
     std::sort(rows.begin(), rows.end());

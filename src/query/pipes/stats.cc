@@ -117,19 +117,15 @@ class StatsFold final : public Fold {
       for (size_t i = 0; i < accs.size(); ++i) it->second[i].Merge(std::move(accs[i]));
     }
   }
-  Status status() const override {
-    std::lock_guard lock(mu_);
-    return error_;
-  }
-  // A part outgrew the memory allowed: remember why, and stop.
+  // A part outgrew the memory allowed: say why (in the query's error, like every pipe), and stop.
+  // Parts run on several scan threads at once, hence the lock.
   bool Fail(size_t bytes) {
     std::lock_guard lock(mu_);
-    if (error_.ok())
-      error_ = Status::ResourceExhausted("the groups of 'stats', 'top' or 'uniq' need more than " +
-                                         std::to_string(ctx_.max_memory_bytes >> 20) +
-                                         " MiB (the server's --max-query-memory); group by fewer or coarser fields (" +
-                                         std::to_string(bytes >> 20) + " MiB so far)");
-    if (ctx_.error && ctx_.error->ok()) *ctx_.error = error_;
+    if (ctx_.error && ctx_.error->ok())
+      *ctx_.error = Status::ResourceExhausted("the groups of 'stats', 'top' or 'uniq' need more than " +
+                                              std::to_string(ctx_.max_memory_bytes >> 20) +
+                                              " MiB (the server's --max-query-memory); group by fewer or coarser fields (" +
+                                              std::to_string(bytes >> 20) + " MiB so far)");
     return false;
   }
   size_t max_bytes() const { return ctx_.max_memory_bytes; }
@@ -141,8 +137,7 @@ class StatsFold final : public Fold {
   const StatsSpec& spec_;
   PipeContext ctx_;
   Groups groups_;
-  mutable std::mutex mu_;
-  Status error_;
+  std::mutex mu_;
 };
 
 StatsPart::StatsPart(StatsFold* fold) : fold_(fold), spec_(fold->spec()) {}
