@@ -91,4 +91,9 @@ const std::vector<SocketReceiverKind>& SocketReceiverKinds();
 // The kind --receive names, or nullptr.
 const SocketReceiverKind* FindSocketReceiverKind(std::string_view spec);
 
+// Makers of the kinds of receivers.cc, one folder each.
+std::unique_ptr<StreamReceiver> MakeSyslogStreamReceiver(const SocketReceiverSettings& settings);
+std::unique_ptr<DatagramReceiver> MakeSyslogDatagramReceiver(const SocketReceiverSettings& settings);
+std::unique_ptr<StreamReceiver> MakeLinesStreamReceiver(const SocketReceiverSettings& settings);
+
 }  // namespace sawlog
