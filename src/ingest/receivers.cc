@@ -1,6 +1,5 @@
-// The one list of receivers.
+// The one list of receivers: HTTP ones, then socket ones.
 #include "ingest/receivers.h"
-
 #include "ingest/socket_receivers.h"
 
 namespace sawlog {
@@ -17,17 +16,17 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers() {
 
 const std::vector<SocketReceiverKind>& SocketReceiverKinds() {
   static const auto* const list = new std::vector<SocketReceiverKind>{
-      {"syslog/udp", "udp", 514, nullptr, MakeSyslogDatagramReceiver},
-      {"syslog/tcp", "tcp", 514, MakeSyslogStreamReceiver, nullptr},
-      {"syslog/tls", "tls", 6514, MakeSyslogStreamReceiver, nullptr},
-      {"lines/tcp", "tcp", 5170, MakeLinesStreamReceiver, nullptr},
+      {.spec = "syslog/udp", .transport = "udp", .default_port = 514, .make_datagram = MakeSyslogDatagramReceiver},
+      {.spec = "syslog/tcp", .transport = "tcp", .default_port = 514, .make_stream = MakeSyslogStreamReceiver},
+      {.spec = "syslog/tls", .transport = "tls", .default_port = 6514, .make_stream = MakeSyslogStreamReceiver},
+      {.spec = "lines/tcp", .transport = "tcp", .default_port = 5170, .make_stream = MakeLinesReceiver},
   };
   return *list;
 }
 
 const SocketReceiverKind* FindSocketReceiverKind(std::string_view spec) {
-  for (const auto& kind : SocketReceiverKinds())
-    if (kind.spec == spec) return &kind;
+  for (const auto& k : SocketReceiverKinds())
+    if (k.spec == spec) return &k;
   return nullptr;
 }
 

@@ -91,9 +91,9 @@ const std::vector<SocketReceiverKind>& SocketReceiverKinds();
 // The kind --receive names, or nullptr.
 const SocketReceiverKind* FindSocketReceiverKind(std::string_view spec);
 
-// Makers of the kinds of receivers.cc, one folder each.
+// Makers of the receivers of the list, one per folder.
+std::unique_ptr<StreamReceiver> MakeLinesReceiver(const SocketReceiverSettings& settings);
 std::unique_ptr<StreamReceiver> MakeSyslogStreamReceiver(const SocketReceiverSettings& settings);
 std::unique_ptr<DatagramReceiver> MakeSyslogDatagramReceiver(const SocketReceiverSettings& settings);
-std::unique_ptr<StreamReceiver> MakeLinesStreamReceiver(const SocketReceiverSettings& settings);
 
 }  // namespace sawlog

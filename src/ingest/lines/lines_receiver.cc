@@ -55,7 +55,7 @@ class LinesStreamReceiver final : public StreamReceiver {
 
 }  // namespace
 
-std::unique_ptr<StreamReceiver> MakeLinesStreamReceiver(const SocketReceiverSettings& settings) {
+std::unique_ptr<StreamReceiver> MakeLinesReceiver(const SocketReceiverSettings& settings) {
   return std::make_unique<LinesStreamReceiver>(settings.max_event_bytes);
 }
 

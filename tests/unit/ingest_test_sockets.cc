@@ -1,5 +1,5 @@
-// The stream and datagram receivers (syslog, lines): the data-driven cases of
-// tests/data/ingest/*.test (README.md there), and what data cannot say.
+// The socket receivers (syslog, lines), fed bytes the way a connection delivers them: the
+// data-driven cases of tests/data/ingest/*.test (README.md there), and what data cannot say.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -183,6 +183,62 @@ void RunFile(const fs::path& path) {
     else FAIL() << path << ":" << number << ": unknown line '" << key << "'";
   }
   finish();
+}
+
+std::vector<std::string> Messages(const SocketBatch& b) {
+  std::vector<std::string> out;
+  for (const auto& e : b.events) out.push_back(e.msg);
+  return out;
+}
+
+std::unique_ptr<StreamSession> LinesSession(size_t max_event_bytes = 2u << 20) {
+  SocketReceiverSettings s;
+  s.max_event_bytes = max_event_bytes;
+  return FindSocketReceiverKind("lines/tcp")->make_stream(s)->NewSession(PeerInfo{.address = "127.0.0.1:1"});
+}
+
+TEST(LinesReceiver, LinesSplitAcrossReadsAreJoinedAndTheLastIsKeptAtTheEnd) {
+  auto s = LinesSession();
+  SocketBatch b;
+  s->Feed("one\r\ntw", kNow, &b);
+  s->Feed("o\n\n  \nthr", kNow, &b);
+  EXPECT_EQ(Messages(b), (std::vector<std::string>{"one", "two"}));
+  s->Finish(kNow, &b);
+  EXPECT_EQ(Messages(b), (std::vector<std::string>{"one", "two", "thr"}));
+  EXPECT_TRUE(b.errors.empty());
+}
+
+TEST(LinesReceiver, JsonObjectsAreDecodedAndBadJsonIsKeptAsText) {
+  auto s = LinesSession();
+  SocketBatch b;
+  s->Feed("{\"_msg\":\"hi\",\"_time\":\"2026-11-20T10:00:00Z\",\"k\":\"v\"}\n{broken\n", kNow, &b);
+  ASSERT_EQ(b.events.size(), 2u);
+  EXPECT_EQ(b.events[0].msg, "hi");
+  EXPECT_EQ(b.events[0].time, 1'795'168'800'000'000'000);
+  ASSERT_EQ(b.events[0].fields.size(), 1u);
+  EXPECT_EQ(b.events[0].fields[0], (Field{"k", "v"}));
+  EXPECT_EQ(b.events[1].msg, "{broken");
+  EXPECT_EQ(b.events[1].time, kNow);
+}
+
+TEST(LinesReceiver, ALineOverTheLimitIsSkippedToItsEndWithAnError) {
+  auto s = LinesSession(10);
+  SocketBatch b;
+  s->Feed("short\n0123456789", kNow, &b);
+  s->Feed("abcdef", kNow, &b);
+  s->Feed("xyz\nafter\n", kNow, &b);
+  EXPECT_EQ(Messages(b), (std::vector<std::string>{"short", "after"}));
+  ASSERT_EQ(b.errors.size(), 1u);
+  EXPECT_EQ(b.errors[0], "lines frame at byte 6: line longer than the limit of 10 bytes: skipped up to its end");
+}
+
+TEST(SocketReceiverKinds, EveryKindHasOneMakerForItsTransport) {
+  for (const auto& k : SocketReceiverKinds()) {
+    EXPECT_EQ(k.transport == "udp", k.make_datagram != nullptr) << k.spec;
+    EXPECT_EQ(k.transport != "udp", k.make_stream != nullptr) << k.spec;
+    EXPECT_EQ(FindSocketReceiverKind(k.spec), &k);
+  }
+  EXPECT_EQ(FindSocketReceiverKind("nosuch/tcp"), nullptr);
 }
 
 TEST(SocketReceiverFiles, Syslog) { RunFile(SAWLOG_TEST_DATA "/ingest/syslog.test"); }
