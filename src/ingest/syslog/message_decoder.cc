@@ -18,25 +18,32 @@ Status MessageDecoder::Decode(std::string_view message, std::string_view peer_ho
   out->time = parsed_->time.value_or(now_ns);
   out->ingest_time = now_ns;
   out->msg = parsed_->msg ? std::move(*parsed_->msg) : std::string();
-  out->fields = std::move(parsed_->fields);
-  bool has_host = false;
-  for (const auto& f : out->fields) has_host |= f.name == "hostname";
-  if (!has_host) out->fields.push_back({"hostname", std::string(peer_host)});
+  // Moved field by field into a vector of the right size: the parser keeps its own vector's
+  // capacity for the next message.
+  out->fields.clear();
+  out->fields.reserve(parsed_->fields.size() + 1);
   const std::string* host = nullptr;
   const std::string* app = nullptr;
-  for (const auto& f : out->fields) {
-    if (!host && f.name == "hostname") host = &f.value;
-    else if (!app && f.name == "app_name") app = &f.value;
+  for (auto& f : parsed_->fields) {
+    out->fields.push_back(std::move(f));
+    if (!host && out->fields.back().name == "hostname") host = &out->fields.back().value;
+    else if (!app && out->fields.back().name == "app_name") app = &out->fields.back().value;
   }
-  const std::string_view app_name = app ? std::string_view(*app) : std::string_view();
-  if (last_stream_.empty() || *host != last_host_ || app_name != last_app_) {
-    last_host_ = *host;
-    last_app_ = app_name;
-    std::vector<std::pair<std::string, std::string>> labels = {{"hostname", last_host_}};
-    if (app) labels.emplace_back("app_name", last_app_);
-    last_stream_ = CanonicalStream(std::move(labels));
+  if (!host) {
+    out->fields.push_back({"hostname", std::string(peer_host)});  // within the reserved size
+    host = &out->fields.back().value;
   }
-  out->stream = last_stream_;
+  stream_key_.assign(*host);
+  stream_key_ += '\n';  // cannot be in a syslog header field
+  if (app) stream_key_ += *app;
+  auto it = streams_.find(stream_key_);
+  if (it == streams_.end()) {
+    if (streams_.size() >= kMaxCachedStreams) streams_.clear();
+    std::vector<std::pair<std::string, std::string>> labels = {{"hostname", *host}};
+    if (app) labels.emplace_back("app_name", *app);
+    it = streams_.emplace(stream_key_, CanonicalStream(std::move(labels))).first;
+  }
+  out->stream = it->second;
   return Status::Ok();
 }
 

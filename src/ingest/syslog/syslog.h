@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/event.h"
 #include "core/status.h"
@@ -35,8 +36,12 @@ class MessageDecoder {
  private:
   std::unique_ptr<LineParser> parser_;
   std::unique_ptr<ParsedLine> parsed_;
-  // The stream of the last message: a connection's messages mostly share it.
-  std::string last_host_, last_app_, last_stream_;
+  // Streams by hostname and app_name: a connection's messages come from a few of them, and
+  // building a canonical stream costs more than the rest of the message. A relay's connection
+  // may carry many: past kMaxCachedStreams the cache starts over.
+  static constexpr size_t kMaxCachedStreams = 4096;
+  std::unordered_map<std::string, std::string> streams_;
+  std::string stream_key_;
 };
 
 // The host part of PeerInfo::address ("IP:port", "[IPv6]:port").
