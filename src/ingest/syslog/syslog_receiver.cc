@@ -103,8 +103,8 @@ class SyslogDatagramReceiver final : public DatagramReceiver {
   void Decode(std::string_view datagram, const PeerInfo& peer, int64_t now_ns, SocketBatch* out) override {
     datagram = TrimLineEnd(datagram);
     if (datagram.empty()) return;
-    // A decoder per datagram: many threads may call Decode, and a datagram is one message.
-    syslog::MessageDecoder decoder;
+    // Many threads may call Decode: one decoder (parser buffers, stream cache) per thread.
+    thread_local syslog::MessageDecoder decoder;
     Event e;
     Status st = decoder.Decode(datagram, syslog::PeerHost(peer.address), now_ns, &e);
     if (!st.ok()) return out->errors.push_back("syslog datagram from " + peer.address + ": " + st.message());
