@@ -82,8 +82,7 @@ Result<Config> Loader::Load(const YAML::Node& root) {
     std::string names;
     for (auto r : kReceiverNames) {
       known |= r == name.Scalar();
-      names += names.empty() ? "" : ", ";
-      names += r;
+      names += (names.empty() ? "" : ", ") + std::string(r);
     }
     if (!known) return Error(name, "unknown receiver '" + name.Scalar() + "' (known: " + names + ")");
     std::string pipeline;
