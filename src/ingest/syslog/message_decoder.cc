@@ -10,8 +10,8 @@ MessageDecoder::MessageDecoder()
 MessageDecoder::~MessageDecoder() = default;
 
 Status MessageDecoder::Decode(std::string_view message, std::string_view peer_host, int64_t now_ns, Event* out) {
-  // RFC 3164 timestamps have no year or zone: the year is the one nearest the receive time, the
-  // zone UTC.
+  // RFC 3164 timestamps have no year or zone: the year is inferred from the receive time
+  // (WallTimeToInstant), the zone is UTC.
   ParseContext ctx;
   ctx.now = now_ns;
   RETURN_IF_ERROR(parser_->Parse(message, ctx, parsed_.get()));
