@@ -6,6 +6,7 @@
 
 #include "query/query.h"
 #include "query/stream_selector.h"
+#include "query/token_search.h"
 
 namespace sawlog::query {
 
@@ -85,6 +86,36 @@ class TokenBlockFilter final : public BlockFilter {
   const Node* root_;
 };
 
+
+// The longest token that every match holds in its _msg (of a word, phrase or prefix under the
+// filter's top-level ANDs); empty when there is none.
+void LongestRequiredMsgToken(const Node& n, std::string* best) {
+  switch (n.kind) {
+    case NodeKind::kWord:
+    case NodeKind::kPhrase:
+    case NodeKind::kPrefix:  // its last token is a prefix: still text the message holds
+      if (n.field != "_msg") return;
+      for (const auto& t : n.tokens)
+        if (t.size() > best->size()) *best = t;
+      return;
+    case NodeKind::kAnd:
+      for (const auto& c : n.children) LongestRequiredMsgToken(*c, best);
+      return;
+    default:
+      return;
+  }
+}
+
+// Finds a required token in a block's messages, anywhere (a superset of the rows holding it as
+// a whole token, which is all a prefilter may claim).
+class TokenPrefilter final : public MsgPrefilter {
+ public:
+  explicit TokenPrefilter(std::string token) : search_(std::move(token)) {}
+  size_t Find(std::string_view bytes, size_t from) const override { return search_.Find(bytes, from, false); }
+
+ private:
+  TokenSearch search_;
+};
 
 // The matcher as the scan's row filter: stateless, so any number of scan threads may share it.
 class MatcherFilter final : public RowFilter {
@@ -273,6 +304,10 @@ Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, Que
   scan.stats = &stats->scan;
   MatcherFilter matcher(root);
   if (root->kind != NodeKind::kAll) scan.row_filter = &matcher;  // `*` tests nothing
+  std::string required;
+  LongestRequiredMsgToken(*root, &required);
+  std::optional<TokenPrefilter> prefilter;
+  if (!required.empty()) scan.msg_prefilter = &prefilter.emplace(required);
   const bool scanning = scan.min_time < scan.max_time;
   if (request.timeout_ns > 0) scan.deadline_ns = SteadyNanos() + request.timeout_ns;
   scan.cancel = request.cancel;

@@ -15,19 +15,20 @@ unsigned char FoldMask(char c) { return (c >= 'a' && c <= 'z') ? 0x20 : 0; }
 TokenSearch::TokenSearch(std::string token)
     : token_(std::move(token)), first_fold_(FoldMask(token_.front())), last_fold_(FoldMask(token_.back())) {}
 
-bool TokenSearch::MatchesAt(std::string_view text, size_t i) const {
+bool TokenSearch::MatchesAt(std::string_view text, size_t i, bool whole_token) const {
   const size_t m = token_.size();
   for (size_t k = 0; k < m; ++k)
     if (FoldCase(text[i + k]) != token_[k]) return false;
+  if (!whole_token) return true;
   bool start_ok = i == 0 || !IsTokenByte(static_cast<unsigned char>(text[i - 1]));
   bool end_ok = i + m == text.size() || !IsTokenByte(static_cast<unsigned char>(text[i + m]));
   return start_ok && end_ok;
 }
 
-bool TokenSearch::FoundIn(std::string_view text) const {
+size_t TokenSearch::Find(std::string_view text, size_t from, bool whole_token) const {
   const size_t m = token_.size(), n = text.size();
-  if (m > n) return false;
-  size_t i = 0;
+  if (m > n) return std::string_view::npos;
+  size_t i = from;
 #ifdef __SSE2__
   // Candidates are positions whose first and last bytes both match, 16 positions per step (the
   // "generic SIMD" substring search); each candidate is then checked whole.
@@ -40,16 +41,17 @@ bool TokenSearch::FoundIn(std::string_view text) const {
     __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + m - 1)), last_fold);
     auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
     while (mask != 0) {
-      if (MatchesAt(text, i + static_cast<size_t>(__builtin_ctz(mask)))) return true;
+      const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
+      if (MatchesAt(text, at, whole_token)) return at;
       mask &= mask - 1;
     }
   }
 #endif
   for (; i + m <= n; ++i)
     if (static_cast<unsigned char>(text[i] | first_fold_) == static_cast<unsigned char>(token_.front()) &&
-        MatchesAt(text, i))
-      return true;
-  return false;
+        MatchesAt(text, i, whole_token))
+      return i;
+  return std::string_view::npos;
 }
 
 }  // namespace sawlog::query

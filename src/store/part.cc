@@ -357,6 +357,20 @@ Result<const TypedColumn*> BlockReader::Typed(std::string_view name) {
   return typed_[c].get();
 }
 
+std::optional<std::string_view> BlockReader::MsgRun(std::vector<size_t>* row_ends) const {
+  if (rows_ == 0 || !decoded_[2]) return std::nullopt;
+  const auto& msgs = values_[2];
+  const char* begin = msgs[0]->data();
+  const char* at = begin;
+  row_ends->resize(rows_);
+  for (size_t r = 0; r < rows_; ++r) {
+    if (msgs[r]->data() != at) return std::nullopt;
+    at += msgs[r]->size();
+    (*row_ends)[r] = static_cast<size_t>(at - begin);
+  }
+  return std::string_view(begin, static_cast<size_t>(at - begin));
+}
+
 // _time and _ingest_time decode straight to integers.
 Status BlockReader::DecodeTimeColumn(size_t c) {
   if (decoded_[c]) return Status::Ok();

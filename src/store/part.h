@@ -95,6 +95,9 @@ class BlockReader {
   Result<const TypedColumn*> Typed(std::string_view name);
   // Every row's _time (DecodeTime() first when Load() was told not to), ascending.
   const std::vector<int64_t>& times() const { return times_; }
+  // Every row's _msg back to back, when _msg is decoded and stored that way (not as a
+  // dictionary), with each row's end offset in it; nullopt otherwise.
+  std::optional<std::string_view> MsgRun(std::vector<size_t>* row_ends) const;
   // Decodes the columns with these names; null: every column, _ingest_time included (Load()
   // decodes _time).
   Status Decode(const std::vector<std::string>* names);

@@ -226,6 +226,8 @@ class ParallelBlockScan {
   void ScanBlocks(RowFold::Part* fold) {
     BlockReader block;
     std::vector<size_t> wanted;
+    std::vector<uint8_t> candidate;
+    std::vector<size_t> row_ends;
     for (;;) {
       size_t k = next_++;
       if (k >= candidates_.size() || stop_) return;
@@ -275,9 +277,13 @@ class ParallelBlockScan {
       if (!folded) {
         if (st.ok()) st = block.Decode(req_.fields);
         if (st.ok() && fold && req_.fields != nullptr) st = block.Decode(req_.result_fields);
+        // Rows whose message lacks what the prefilter looks for cannot match: find the others
+        // with one search over the block's messages.
+        const bool prefiltered = st.ok() && req_.msg_prefilter != nullptr && MarkCandidates(block, &row_ends, &candidate);
         for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
           if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
           ++rows;
+          if (prefiltered && !candidate[r]) continue;
           BlockRowView row(block, r);
           if (req_.row_filter != nullptr && !req_.row_filter->Matches(row)) continue;
           if (!fold) {
@@ -304,6 +310,24 @@ class ParallelBlockScan {
         if (visitor_->Test(full)) visitor_->Take(std::move(full));
       }
     }
+  }
+
+  // Marks the rows whose _msg holds what the prefilter finds; false when the block's messages
+  // are not one run of bytes (a dictionary column), and every row must be tested.
+  bool MarkCandidates(const BlockReader& block, std::vector<size_t>* row_ends, std::vector<uint8_t>* candidate) {
+    std::optional<std::string_view> run = block.MsgRun(row_ends);
+    if (!run) return false;
+    candidate->assign(block.rows(), 0);
+    size_t pos = 0, r = 0;
+    while ((pos = req_.msg_prefilter->Find(*run, pos)) != std::string_view::npos) {
+      // The row it starts in (a hit spanning two rows marks the first: a superset is fine).
+      r = static_cast<size_t>(std::upper_bound(row_ends->begin() + static_cast<ptrdiff_t>(r), row_ends->end(), pos) -
+                              row_ends->begin());
+      if (r >= block.rows()) break;
+      (*candidate)[r] = 1;
+      pos = (*row_ends)[r];  // one hit per row is enough
+    }
+    return true;
   }
 
   const ScanRequest& req_;

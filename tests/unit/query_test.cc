@@ -341,3 +341,15 @@ TEST(TokenSearch, Boundaries) {
   EXPECT_FALSE(needle.FoundIn("a long line of text that goes on, then: Needle7F3A9C_"));
   EXPECT_FALSE(needle.FoundIn("needle7f3a9"));
 }
+
+// The scan's prefilter finds the token anywhere (rows back to back have no boundaries between
+// them), from a given position, past the 16-byte SIMD steps too.
+TEST(TokenSearch, FindAnywhereFromAPosition) {
+  sawlog::query::TokenSearch beta("tokbeta42");
+  const std::string run = "first row xTOKBETA42y" + std::string(40, '.') + "tokbeta42" + "third tokbeta4";
+  const size_t first = run.find("TOKBETA42"), second = run.rfind("tokbeta42");
+  EXPECT_EQ(beta.Find(run, 0, false), first);
+  EXPECT_EQ(beta.Find(run, first + 1, false), second);
+  EXPECT_EQ(beta.Find(run, second + 1, false), std::string_view::npos);
+  EXPECT_EQ(beta.Find(run, 0, true), std::string_view::npos);  // glued to dots and "third": no whole token
+}
