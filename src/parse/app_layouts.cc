@@ -20,12 +20,12 @@
 // The fields share names across the three and with klog: `severity` (the level in lower case,
 // WARN as `warning`), `logger`, `thread.name`, `process.pid`, `code.filepath`, `code.lineno`,
 // `code.function`. Times without a zone are read in the context's zone; a time without a date
-// (Logback's default) is on the day that puts it at most kMaxTimeOfDayFuture after `now`.
+// (Logback's default) is on the day that puts it at most kMaxTimeOfDayFuture (time_format.h)
+// after `now`.
 #include <algorithm>
 #include <array>
 #include <string>
 
-#include "core/timestamp.h"
 #include "parse/capture.h"
 #include "parse/parse.h"
 #include "parse/parsers.h"
@@ -33,11 +33,6 @@
 namespace sawlog {
 
 namespace {
-
-// How far after `now` a time of day without a date may lie and still be today's. Lines arrive
-// seconds after they are written, so a time far ahead is yesterday's (23:59 read at 00:01);
-// twelve hours also keeps today's lines today when the source's zone is set up to 12 hours wrong.
-constexpr int64_t kMaxTimeOfDayFuture = 12LL * 3600 * kNanosPerSecond;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -90,38 +85,6 @@ Status ReadTime(std::string_view parser, std::string_view text, size_t at, const
   return Status::Ok();
 }
 
-// `HH:MM:SS[.,]fff` without a date: on the local day of `now`, or the day before when that
-// is more than kMaxTimeOfDayFuture ahead of now.
-Status ReadTimeOfDay(std::string_view parser, std::string_view text, size_t at, const ParseContext& ctx,
-                     ParsedLine* out) {
-  if (text.size() < 8 || !DigitsAt(text, 0, 2) || text[2] != ':' || !DigitsAt(text, 3, 2) || text[5] != ':' ||
-      !DigitsAt(text, 6, 2))
-    return LineError(parser, at, "expected the time of day HH:MM:SS");
-  const int h = (text[0] - '0') * 10 + text[1] - '0', m = (text[3] - '0') * 10 + text[4] - '0',
-            s = (text[6] - '0') * 10 + text[7] - '0';
-  if (h > 23 || m > 59 || s > 60) return LineError(parser, at, "time of day out of range");
-  int64_t nanos = 0, scale = kNanosPerSecond / 10;
-  if (text.size() > 8) {
-    if ((text[8] != '.' && text[8] != ',') || text.size() == 9 || text.size() > 18 || !DigitsAt(text, 9, text.size() - 9))
-      return LineError(parser, at + 8, "expected a fraction of a second after the time");
-    for (char c : text.substr(9)) {
-      nanos += (c - '0') * scale;
-      scale /= 10;
-    }
-  }
-  const int64_t now_s = ctx.now / kNanosPerSecond;  // close enough: the offset changes at whole seconds
-  const int offset = ctx.zone ? ctx.zone->OffsetAt(now_s) : ctx.utc_offset_seconds;
-  const int64_t local_day = (now_s + offset - ((now_s + offset) % 86400 + 86400) % 86400) / 86400;
-  int64_t t = 0;
-  for (int64_t day = local_day; day >= local_day - 1; --day) {
-    const int64_t local = day * 86400 + h * 3600 + m * 60 + s;
-    t = (ctx.zone ? ctx.zone->LocalToUtc(local) : local - offset) * kNanosPerSecond + nanos;
-    if (t <= ctx.now + kMaxTimeOfDayFuture) break;
-  }
-  out->time = t;
-  return Status::Ok();
-}
-
 // ------------------------------------------------------------------------------------------------
 // java
 
@@ -137,7 +100,11 @@ bool IsLoggerChar(char c) {
 
 class JavaParser final : public LineParser {
  public:
-  JavaParser() : two_digit_year_(TimeFormat::Compile("%y/%m/%d %H:%M:%S").value()) {}
+  JavaParser()
+      : two_digit_year_(TimeFormat::Compile("%y/%m/%d %H:%M:%S").value()),
+        time_of_day_(TimeFormat::Compile("%H:%M:%S").value()),
+        time_of_day_dot_(TimeFormat::Compile("%H:%M:%S.%f").value()),
+        time_of_day_comma_(TimeFormat::Compile("%H:%M:%S,%f").value()) {}
 
   Status Parse(std::string_view line, const ParseContext& ctx, ParsedLine* out) override {
     out->Clear();
@@ -223,9 +190,10 @@ class JavaParser final : public LineParser {
       *pos = WordEnd(line, first + 1);
       return ReadTime(kJava, line.substr(0, *pos), 0, &two_digit_year_, ctx, out);
     }
-    if (first >= 8 && line[2] == ':') {
+    if (first >= 8 && line[2] == ':') {  // TimeFormat puts a time without a date on today or yesterday
       *pos = first;
-      return ReadTimeOfDay(kJava, line.substr(0, first), 0, ctx, out);
+      const TimeFormat& f = first == 8 ? time_of_day_ : line[8] == ',' ? time_of_day_comma_ : time_of_day_dot_;
+      return ReadTime(kJava, line.substr(0, first), 0, &f, ctx, out);
     }
     return LineError(kJava, 0, "expected the time: yyyy-MM-dd HH:mm:ss, yy/MM/dd HH:mm:ss or HH:mm:ss");
   }
@@ -253,7 +221,7 @@ class JavaParser final : public LineParser {
     return Status::Ok();
   }
 
-  TimeFormat two_digit_year_;
+  TimeFormat two_digit_year_, time_of_day_, time_of_day_dot_, time_of_day_comma_;
 };
 
 // ------------------------------------------------------------------------------------------------
