@@ -6,7 +6,8 @@
 //             2026-11-26 14:03:07.123  INFO 4242 --- [  main] c.e.App  : message  (Spring Boot)
 //             17/06/09 20:10:40 INFO executor.Backend: message                    (Spark, Hadoop)
 //             2015-07-29 17:41:44,747 - INFO  [thread:Class@774] - message        (ZooKeeper)
-//           and java.util.logging's SimpleFormatter, whose two lines a multiline rule joins:
+//           (Spring Boot 3.2 puts `[application]` before the thread), and java.util.logging's
+//           SimpleFormatter, whose two lines a multiline rule joins:
 //             Nov 26, 2026 2:03:07 PM com.example.App main\nSEVERE: message
 //   python  the logging module's default and its most copied format:
 //             ERROR:app.db:message
@@ -114,7 +115,7 @@ class JavaParser final : public LineParser {
     RETURN_IF_ERROR(ReadHeaderTime(line, ctx, &pos, out));
     pos = SkipSpaces(line, pos);
     if (line.substr(pos).starts_with("- ")) pos += 2;  // ZooKeeper's `%d - %p`
-    bool level = false, thread = false, logger = false;
+    bool level = false, thread = false, logger = false, pid = false;
     for (;;) {
       pos = SkipSpaces(line, pos);
       if (pos >= line.size()) return LineError(kJava, pos, "expected ' - ' or ': ' and the message");
@@ -130,7 +131,10 @@ class JavaParser final : public LineParser {
         continue;
       }
       if (c == '[') {
-        if (thread) return LineError(kJava, pos, "a second '[...]': only one thread name is known");
+        // Spring Boot 3.2 writes `[application] [thread]`; elsewhere one `[...]` is the thread.
+        if (thread && (!pid || logger || out->fields.back().name != "thread.name"))
+          return LineError(kJava, pos, "a second '[...]': only Spring Boot's [application] [thread] has two");
+        if (thread) out->fields.back().name = "service.name";
         size_t close = pos + 1;
         for (int depth = 1; close < line.size() && line[close] != '\n'; ++close) {
           depth += line[close] == '[' ? 1 : line[close] == ']' ? -1 : 0;
@@ -153,6 +157,7 @@ class JavaParser final : public LineParser {
       } else if (level && !logger && !thread && std::all_of(word.begin(), word.end(), IsDigit) &&
                  line.substr(SkipSpaces(line, end)).starts_with("--- ")) {
         out->fields.push_back({"process.pid", std::string(word)});
+        pid = true;
       } else if (!logger && !word.empty() && std::all_of(word.begin(), word.end() - (word.back() == ':'), IsLoggerChar) &&
                  word.size() > (word.back() == ':' ? 1u : 0u)) {
         const bool colon = word.back() == ':';  // Spark, Hadoop: `logger: msg`
