@@ -1,11 +1,12 @@
 // Throughput of each line parser on one core: bytes/s and lines/s, on real lines from
 // ../shared/data held in memory and parsed round-robin. Formats the shared data has no file of
-// (RFC 5424, logfmt, kv, CRI, klog) are made from real lines of another format, so their values
+// (RFC 5424, logfmt, kv, CRI, klog, Python, Go) are made from real lines of another format, so their values
 // and lengths are real. Target (the parsing issue): syslog and access logs >= 150 MB/s per core.
 //
 //   ./build/bench/parsers [--benchmark_filter=syslog] [--data=DIR]
 #include <benchmark/benchmark.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -95,6 +96,31 @@ std::vector<std::string> KlogFromRfc3164(const std::vector<std::string>& lines) 
     out.push_back("I" + t.substr(5, 2) + t.substr(8, 2) + " " + t.substr(11, 15) + " " +
                   std::string(7 - std::min<size_t>(7, pid ? pid->size() : 1), ' ') + (pid ? *pid : "1") +
                   " server.go:123] " + *p.msg);
+  }
+  return out;
+}
+
+// Hadoop's log4j lines (date, level, thread, logger, message) re-written in Python's asctime
+// format, Go's log package (microseconds, file:line) and zap's console encoder.
+std::vector<std::string> AppLayoutsFromHadoop(const std::vector<std::string>& hadoop, std::string_view layout) {
+  std::vector<std::string> out;
+  for (const auto& p : ParseAll("java", hadoop)) {
+    const std::string t = sawlog::FormatRfc3339Nano(*p.time);  // YYYY-MM-DDThh:mm:ss.nnnnnnnnn
+    const std::string* level = Find(p, "severity");
+    const std::string* logger = Find(p, "logger");
+    std::string upper = *level;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (layout == "python" && upper == "FATAL") upper = "CRITICAL";  // each library's own names
+    if (layout == "zap" && upper == "WARNING") upper = "WARN";
+    if (layout == "python")
+      out.push_back(t.substr(0, 10) + " " + t.substr(11, 8) + "," + t.substr(20, 3) + " - " + *logger + " - " + upper +
+                    " - " + *p.msg);
+    else if (layout == "go")
+      out.push_back(t.substr(0, 4) + "/" + t.substr(5, 2) + "/" + t.substr(8, 2) + " " + t.substr(11, 15) +
+                    " server.go:123: " + *p.msg);
+    else
+      out.push_back(t.substr(0, 23) + "Z\t" + upper + "\tmapreduce/" + logger->substr(logger->rfind('.') + 1) +
+                    ".go:42\t" + *p.msg + "\t{\"logger\":\"" + *logger + "\"}");
   }
   return out;
 }
@@ -192,6 +218,12 @@ int main(int argc, char** argv) {
   static const auto kv = PairsFromAccessLog(access, false);
   static const auto klog = KlogFromRfc3164(linux_syslog);
   static const auto cri = CriFromDocker(docker);
+  static const auto hadoop = ReadLines("loghub/Hadoop/Hadoop_2k.log");
+  static const auto spark = ReadLines("loghub/Spark/Spark_2k.log");
+  static const auto zookeeper = ReadLines("loghub/Zookeeper/Zookeeper_2k.log");
+  static const auto python = AppLayoutsFromHadoop(hadoop, "python");
+  static const auto golog = AppLayoutsFromHadoop(hadoop, "go");
+  static const auto zap = AppLayoutsFromHadoop(hadoop, "zap");
 
   struct Case {
     const char* name;
@@ -211,6 +243,13 @@ int main(int argc, char** argv) {
       {"docker/kubernetes_logs", "docker", &docker},
       {"cri/from_kubernetes_logs", "cri", &cri},
       {"klog/from_loghub_linux", "klog", &klog},
+      {"java/loghub_hadoop", "java", &hadoop},
+      {"java/loghub_spark", "java", &spark},
+      {"java/loghub_zookeeper", "java", &zookeeper},
+      {"python/from_loghub_hadoop", "python", &python},
+      {"go/log_from_loghub_hadoop", "go", &golog},
+      {"go/zap_from_loghub_hadoop", "go", &zap},
+      {"auto/loghub_hadoop", "auto", &hadoop},
       {"json/kubernetes_logs", "json", &docker},
       // The issue's figure: grok %{COMBINEDAPACHELOG} >= 2x Fluent Bit's apache2 regex parser, run
       // here through our regex parser (RE2, the same time format) as the peer.

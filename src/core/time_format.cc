@@ -88,6 +88,7 @@ struct Parts {
   std::shared_ptr<const TimeZone> zone;  // an IANA name
   bool has_epoch = false;
   int64_t epoch_nanos = 0;
+  bool time_of_day_only = false;  // a TimeFormat without a date: see ResolveTimeOfDay
 };
 
 int TwoDigitYear(int y) { return y < 69 ? 2000 + y : 1900 + y; }
@@ -97,8 +98,37 @@ Status Refuse(std::string_view text, size_t column, std::string_view why) {
                                  std::to_string(column + 1) + ": " + std::string(why));
 }
 
+// A time of day without a date: on the day of `now` where the time was written (its offset or
+// zone, else the context's), or the day before when that is more than kMaxTimeOfDayFuture after
+// now. With `now` unknown (0), on 1970-01-01.
+Result<ParsedTime> ResolveTimeOfDay(const Parts& p, const TimeContext& ctx, std::string_view text) {
+  int hour = p.hour;
+  if (p.ampm != 0) {
+    if (hour < 1 || hour > 12) return Refuse(text, 0, "hour " + std::to_string(hour) + " with AM/PM");
+    hour = hour % 12 + (p.ampm == 2 ? 12 : 0);
+  }
+  if (hour > 23 || p.minute > 59 || p.second > 60) return Refuse(text, 0, "time of day out of range");
+  const bool fixed = p.has_offset || p.has_abbreviation;
+  const TimeZone* zone = fixed ? nullptr : p.zone ? p.zone.get() : ctx.zone;
+  const int64_t now_s = ctx.now / kNanosPerSecond - (ctx.now % kNanosPerSecond < 0);
+  const int offset = p.has_offset ? p.offset
+                     : p.has_abbreviation ? p.abbreviation_offset
+                     : zone != nullptr    ? zone->OffsetAt(now_s)
+                                          : ctx.utc_offset_seconds;
+  const int64_t local_now = now_s + offset;
+  const int64_t today = local_now / 86400 - (local_now % 86400 < 0);
+  ParsedTime out;
+  for (int64_t day = today; day >= today - 1; --day) {
+    const int64_t local = day * 86400 + hour * 3600 + p.minute * 60 + p.second;
+    out.nanos = (zone != nullptr ? zone->LocalToUtc(local) : local - offset) * kNanosPerSecond + p.nanos;
+    if (ctx.now == 0 || out.nanos <= ctx.now + kMaxTimeOfDayFuture) break;
+  }
+  return out;
+}
+
 // The instant of `p`, read in the context's zone when the text names none.
 Result<ParsedTime> Resolve(const Parts& p, const TimeContext& ctx, std::string_view text) {
+  if (p.time_of_day_only && !p.has_epoch) return ResolveTimeOfDay(p, ctx, text);
   ParsedTime out;
   if (p.has_epoch) {
     out.nanos = p.epoch_nanos;
@@ -554,14 +584,15 @@ Result<TimeFormat> TimeFormat::Compile(std::string_view format) {
     const char d = format[++i];
     switch (d) {
       case 'T': f.format_ += "%H:%M:%S"; break;
-      case 'F': f.format_ += "%Y-%m-%d"; break;
-      case 'D': f.format_ += "%m/%d/%y"; break;
+      case 'F': f.format_ += "%Y-%m-%d"; f.has_date_ = true; break;
+      case 'D': f.format_ += "%m/%d/%y"; f.has_date_ = true; break;
       case 'R': f.format_ += "%H:%M"; break;
       case 'Y': case 'y': case 'm': case 'd': case 'e': case 'H': case 'I': case 'p': case 'M': case 'S':
       case 'f': case 'b': case 'h': case 'B': case 'a': case 'A': case 'z': case 'Z': case 's': case 'j':
       case '%':
         f.format_ += '%';
         f.format_ += d;
+        f.has_date_ |= std::string_view("YymdebhBjs").find(d) != std::string_view::npos;
         break;
       default:
         return Status::InvalidArgument("time format '" + std::string(format) + "': column " + std::to_string(i) +
@@ -580,6 +611,7 @@ Result<ParsedTime> TimeFormat::Parse(std::string_view text, const TimeContext& c
 
 Result<ParsedTime> TimeFormat::ParsePrefix(std::string_view s, const TimeContext& ctx, size_t* consumed) const {
   Parts p;
+  p.time_of_day_only = !has_date_;
   int day_of_year = 0;
   size_t i = 0;
   auto fail = [&](std::string_view what) { return Refuse(s, i, "expected " + std::string(what) + " ('" + format_ + "')"); };

@@ -27,6 +27,12 @@ enum class DateOrder {
 inline constexpr int64_t kSuspiciousFuture = 86400LL * 1'000'000'000;
 inline constexpr int64_t kSuspiciousPast = 20LL * 365 * 86400 * 1'000'000'000;
 
+// How far after `now` a time of day without a date (a TimeFormat without one: Logback's default
+// `HH:mm:ss.SSS`) may lie and still be today's; further ahead it is yesterday's. Lines arrive
+// seconds after they are written, so a time far ahead was written before midnight (23:59 read at
+// 00:01); twelve hours also keeps today's lines today when the zone is set up to 12 hours wrong.
+inline constexpr int64_t kMaxTimeOfDayFuture = 12LL * 3600 * 1'000'000'000;
+
 struct TimeContext {
   // The reference instant, UTC ns: for years that the text lacks, and for the suspicious flag.
   // 0: unknown (no flag; a missing year is 1970's).
@@ -64,7 +70,10 @@ bool ZoneAbbreviationOffset(std::string_view abbreviation, int* offset_seconds);
 //   %z offset (Z, +hh, +hhmm, +hh:mm)   %Z zone abbreviation or IANA name ("Europe/Berlin")
 //   %s epoch seconds (with an optional fraction)   %j day of the year
 //   %T = %H:%M:%S   %F = %Y-%m-%d   %D = %m/%d/%y   %R = %H:%M   %% a '%'
-// A space matches any run of spaces (none included); any other character matches itself.
+// A space matches any run of spaces (none included); any other character matches itself. Without
+// a year the year is inferred as for RFC 3164 (core/timestamp.h); without any date (only time
+// directives) the day is `now`'s where the time was written, or the day before when that is more
+// than kMaxTimeOfDayFuture ahead.
 class TimeFormat {
  public:
   // InvalidArgument names the directive and its column in the format.
@@ -78,6 +87,7 @@ class TimeFormat {
 
  private:
   std::string format_;  // with %T, %F, %D, %R expanded
+  bool has_date_ = false;  // a year, month, day or epoch directive
 };
 
 }  // namespace sawlog

@@ -41,6 +41,13 @@ bool LooksLikeAccessLog(std::string_view s) {
          s.find("] \"", sp) != std::string_view::npos;
 }
 
+// `ERROR:name:`, Python logging's default.
+bool LooksLikePythonDefault(std::string_view s) {
+  for (std::string_view level : {"DEBUG:", "INFO:", "WARNING:", "ERROR:", "CRITICAL:"})
+    if (s.starts_with(level)) return true;
+  return false;
+}
+
 class AutoParser final : public LineParser {
  public:
   AutoParser()
@@ -50,6 +57,9 @@ class AutoParser final : public LineParser {
         common_(MakeAccessLogParser(AccessLogFormat::kCommon)),
         cri_(MakeCriParser()),
         klog_(MakeKlogParser()),
+        java_(MakeJavaParser()),
+        python_(MakePythonParser()),
+        go_(MakeGoParser()),
         logfmt_(MakeLogfmtParser()) {}
 
   Status Parse(std::string_view line, const ParseContext& ctx, ParsedLine* out) override {
@@ -61,6 +71,15 @@ class AutoParser final : public LineParser {
     if (LooksLikeKlog(s) && Try("klog", *klog_, line, ctx, out)) return Status::Ok();
     if (LooksLikeAccessLog(s) &&
         (Try("apache_combined", *combined_, line, ctx, out) || Try("apache_common", *common_, line, ctx, out)))
+      return Status::Ok();
+    // Application layouts start with their time (or Python's level): each parser is strict about
+    // the header after it, so they cannot take each other's lines.
+    if (!s.empty() && IsDigit(s[0]) && (Try("java", *java_, line, ctx, out) || Try("python", *python_, line, ctx, out) ||
+                                         Try("go", *go_, line, ctx, out)))
+      return Status::Ok();
+    if (LooksLikePythonDefault(s) && Try("python", *python_, line, ctx, out)) return Status::Ok();
+    if (StartsWithMonth(s) && s.substr(4, 4).find(", ") != std::string_view::npos &&  // `Nov 26, 2026`
+        Try("java", *java_, line, ctx, out))
       return Status::Ok();
     if (StartsWithMonth(s) && Try("syslog", *syslog_, line, ctx, out)) return Status::Ok();
     // logfmt only when it starts like it (`key=`) and every word is a pair, at least two of
@@ -83,7 +102,7 @@ class AutoParser final : public LineParser {
     return true;
   }
 
-  std::unique_ptr<LineParser> json_, syslog_, combined_, common_, cri_, klog_, logfmt_;
+  std::unique_ptr<LineParser> json_, syslog_, combined_, common_, cri_, klog_, java_, python_, go_, logfmt_;
 };
 
 }  // namespace

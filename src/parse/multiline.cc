@@ -13,9 +13,10 @@ struct Builtin {
 
 // Continuation patterns: a stack trace's lines never look like the first line of a log record.
 constexpr Builtin kBuiltins[] = {
-    // Indented frames ("\tat ...", "\t... 12 more"), causes, and the line naming the exception
-    // (a dotted class name ending in Exception, Error or Throwable, then ':' or the end).
-    {"java", R"(^(?:\s|Caused by:|Suppressed:|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:Exception|Error|Throwable)(?::|$)))"},
+    // Indented frames ("\tat ...", "\t... 12 more"), causes, the line naming the exception (a
+    // dotted class name ending in Exception, Error or Throwable, then ':' or the end), and the
+    // second line of java.util.logging's SimpleFormatter ("SEVERE: message").
+    {"java", R"(^(?:\s|Caused by:|Suppressed:|(?:SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): |[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:Exception|Error|Throwable)(?::|$)))"},
     // Tracebacks: the header, indented frames and source lines, the chained-exception notes, and
     // the closing "ValueError: ..." (a name ending in Error, Exception, Warning, Exit, Interrupt).
     {"python",

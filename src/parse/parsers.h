@@ -42,6 +42,12 @@ std::unique_ptr<LineParser> MakeDockerParser();  // Docker json-file
 // klog.cc: Kubernetes klog / glog.
 std::unique_ptr<LineParser> MakeKlogParser();
 
+// app_layouts.cc: the default text layouts of application logging libraries (docs/parsers.md):
+// Log4j, Logback, Spring Boot and java.util.logging; Python's logging; Go's log and zap.
+std::unique_ptr<LineParser> MakeJavaParser();
+std::unique_ptr<LineParser> MakePythonParser();
+std::unique_ptr<LineParser> MakeGoParser();
+
 // Tries the structured formats in turn (json, syslog, cri, klog, access logs, logfmt) when the
 // line looks like each; plain text otherwise. Adds a `parser` field naming the one that read it.
 std::unique_ptr<LineParser> MakeAutoParser();

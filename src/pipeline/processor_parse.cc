@@ -1,4 +1,5 @@
-// parse: applies a line parser from the registry (src/parse) to a field.
+// parse: applies a line parser from the registry (src/parse), with its options, to a field.
+#include <algorithm>
 #include <mutex>
 
 #include "parse/line_parser.h"
@@ -12,13 +13,16 @@ namespace {
 constexpr OptionSpec kOptions[] = {
     {"format", OptionType::kString, true, {}, "the parser's name (docs/parsers.md)"},
     {"field", OptionType::kString, false, "_msg", "the field holding the text to parse"},
+    {"options", OptionType::kMap, false, {}, "the parser's options (docs/parsers.md): `pattern`, `time_format`, ..."},
+    {"zone", OptionType::kString, false, {}, "the IANA time zone of times written without one (default UTC)"},
 };
 
 inline constexpr std::string_view kParseErrorField = "parse_error";
 
 class ParseProcessor final : public Processor {
  public:
-  ParseProcessor(std::string format, std::string field) : format_(std::move(format)), field_(std::move(field)) {}
+  ParseProcessor(std::string format, ParserOptions options, std::string field, std::shared_ptr<const TimeZone> zone)
+      : format_(std::move(format)), options_(std::move(options)), field_(std::move(field)), zone_(std::move(zone)) {}
 
   void Process(std::span<Record* const> records, const ProcessContext&) override {
     std::unique_ptr<LineParser> parser = Take();
@@ -27,7 +31,7 @@ class ParseProcessor final : public Processor {
       Event& e = r->event;
       const std::string* text = GetField(e, field_);
       if (text == nullptr) continue;  // nothing to parse is not a parse error
-      Status st = parser->Parse(*text, ParseContext{.now = e.ingest_time}, &parsed);
+      Status st = parser->Parse(*text, ParseContext{.now = e.ingest_time, .zone = zone_.get()}, &parsed);
       if (!st.ok()) {
         // Kept, never dropped silently: the error is searchable next to the raw text.
         SetField(&e, kParseErrorField, st.message());
@@ -51,7 +55,7 @@ class ParseProcessor final : public Processor {
         return p;
       }
     }
-    return std::move(MakeLineParser(format_).value());  // the name was checked at load
+    return std::move(MakeLineParser(format_, options_).value());  // checked at load
   }
   void Give(std::unique_ptr<LineParser> p) {
     std::lock_guard lock(mu_);
@@ -60,15 +64,28 @@ class ParseProcessor final : public Processor {
 
  private:
   const std::string format_;
+  const ParserOptions options_;
   const std::string field_;
+  const std::shared_ptr<const TimeZone> zone_;  // null: UTC
   std::mutex mu_;
   std::vector<std::unique_ptr<LineParser>> idle_;
 };
 
 Result<std::unique_ptr<Processor>> Make(const Options& o) {
-  auto parser = MakeLineParser(o.String("format"));
-  if (!parser.ok()) return o.Error("format", parser.status().message());
-  auto p = std::make_unique<ParseProcessor>(o.String("format"), o.String("field"));
+  const ParserOptions& options = o.Map("options");
+  auto parser = MakeLineParser(o.String("format"), options);
+  if (!parser.ok()) {
+    auto names = LineParserNames();
+    const bool known = std::find(names.begin(), names.end(), o.String("format")) != names.end();
+    return o.Error(known ? "options" : "format", parser.status().message());
+  }
+  std::shared_ptr<const TimeZone> zone;
+  if (o.Given("zone")) {
+    auto z = LoadTimeZone(o.String("zone"));
+    if (!z.ok()) return o.Error("zone", z.status().message());
+    zone = std::move(z).value();
+  }
+  auto p = std::make_unique<ParseProcessor>(o.String("format"), options, o.String("field"), std::move(zone));
   p->Give(std::move(parser).value());
   return std::unique_ptr<Processor>(std::move(p));
 }

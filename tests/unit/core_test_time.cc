@@ -208,6 +208,39 @@ int64_t ExpectedInstant(const std::string& go) {
   return ParseRfc3339(date + "T" + time + offset.substr(0, 3) + ":" + offset.substr(3)).value();
 }
 
+// A format without a date: today where the time was written, yesterday when today's would be
+// more than 12 hours ahead (23:59 read just after midnight).
+TEST(TimeFormat, TimeOfDayWithoutADate) {
+  auto parse = [](std::string_view format, std::string_view text, std::string_view now, int offset = 0) {
+    TimeContext ctx;
+    ctx.now = T(now);
+    ctx.utc_offset_seconds = offset;
+    auto t = TimeFormat::Compile(format).value().Parse(text, ctx);
+    EXPECT_TRUE(t.ok()) << format << " on " << text << ": " << t.status().ToString();
+    return t.ok() ? t.value().nanos : -1;
+  };
+  EXPECT_EQ(parse("%H:%M:%S.%f", "14:03:07.123", "2026-11-26T15:00:00Z"), T("2026-11-26T14:03:07.123Z"));
+  EXPECT_EQ(parse("%T", "23:59:59", "2026-11-27T00:00:30Z"), T("2026-11-26T23:59:59Z"));
+  EXPECT_EQ(parse("%T", "11:00:00", "2026-11-26T00:00:30Z"), T("2026-11-26T11:00:00Z"));  // 11 h ahead: today
+  EXPECT_EQ(parse("%T", "13:00:00", "2026-11-26T00:00:30Z"), T("2026-11-25T13:00:00Z"));  // 13 h ahead
+  // The day is the local one: 00:30 at +01:00 is still the 26th there at 23:45Z on the 25th.
+  EXPECT_EQ(parse("%R", "00:30", "2026-11-25T23:45:00Z", 3600), T("2026-11-25T23:30:00Z"));
+  EXPECT_EQ(parse("%I:%M %p %z", "11:30 pm -0500", "2026-11-27T05:00:00Z"), T("2026-11-27T04:30:00Z"));
+  if (HaveTzdata()) {
+    TimeContext ctx;
+    ctx.now = T("2026-06-15T12:00:00Z");
+    auto berlin = LoadTimeZone("Europe/Berlin");
+    ASSERT_TRUE(berlin.ok());
+    ctx.zone = berlin.value().get();
+    EXPECT_EQ(TimeFormat::Compile("%T").value().Parse("13:00:00", ctx).value().nanos, T("2026-06-15T11:00:00Z"));
+  }
+  TimeContext ctx;
+  ctx.now = T("2026-11-26T15:00:00Z");
+  auto bad = TimeFormat::Compile("%H:%M").value().Parse("24:00", ctx);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("out of range"), std::string::npos) << bad.status().message();
+}
+
 TEST(ReadmeExamples, EveryLine) {
   const fs::path path = SAWLOG_SHARED_DATA_DIR "/vectors/timestamps/readme_examples.tsv";
   if (!fs::exists(path)) GTEST_SKIP() << path << " is missing";

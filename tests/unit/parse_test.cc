@@ -551,6 +551,56 @@ TEST(Multiline, MaximumSizeTruncatesWithoutLosingBytes) {
             (std::vector<std::string>{"head\n\tat 1 <truncated>", "234567", "next"}));
 }
 
+// The app layouts after their language's multiline rule: each record, stack trace included, is
+// one event whose header is parsed and whose message keeps the trace.
+TEST(Multiline, AppLayoutsParseTheJoinedEvents) {
+  struct Case {
+    std::string_view rule;
+    std::vector<std::string> lines;
+    std::vector<std::string> severities;  // of each event, in order
+    std::string last_msg;                 // the message of the last event
+  };
+  const Case cases[] = {
+      {"java",
+       {"2026-11-26 14:03:07,123 ERROR [main] com.example.App - Request failed",
+        "java.lang.IllegalStateException: pool closed", "\tat com.example.Pool.get(Pool.java:42)",
+        "\t... 3 more", "Caused by: java.io.IOException: broken pipe", "\tat com.example.Net.write(Net.java:7)",
+        "2026-11-26 14:03:08,001 INFO  [main] com.example.App - Retrying",
+        "Nov 26, 2026 2:03:09 PM com.example.Jul connect", "WARNING: Slow: 2 s",
+        "java.net.SocketTimeoutException: read timed out", "\tat java.base/java.net.Socket.read(Socket.java:1)"},
+       {"error", "info", "warning"},
+       "Slow: 2 s\njava.net.SocketTimeoutException: read timed out\n\tat java.base/java.net.Socket.read(Socket.java:1)"},
+      {"python",
+       {"2026-11-26 14:03:07,123 - app - ERROR - Request failed", "Traceback (most recent call last):",
+        "  File \"app.py\", line 3, in <module>", "    1 / 0", "ZeroDivisionError: division by zero",
+        "WARNING:app.db:Slow query"},
+       {"error", "warning"},
+       "Slow query"},
+      {"go",
+       {"2026/11/26 14:03:07 main.go:12: starting", "2026-11-26T14:03:07.123Z\tERROR\tmain.go:20\tpanic ahead",
+        "goroutine 1 [running]:", "main.main()", "\t/src/main.go:20 +0x1d"},
+       {"", "error"},
+       "panic ahead\ngoroutine 1 [running]:\nmain.main()\n\t/src/main.go:20 +0x1d"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.rule);
+    auto joiner = Joiner(BuiltinMultilineRule(c.rule).value());
+    const std::vector<std::string> events = JoinAll(joiner.get(), c.lines);
+    ASSERT_EQ(events.size(), c.severities.size());
+    auto parser = MakeLineParser(c.rule).value();
+    ParseContext ctx{.now = ParseRfc3339("2026-11-26T15:00:00Z").value()};
+    ParsedLine parsed;
+    for (size_t i = 0; i < events.size(); ++i) {
+      ASSERT_TRUE(parser->Parse(events[i], ctx, &parsed).ok()) << events[i];
+      std::string severity;
+      for (const auto& f : parsed.fields)
+        if (f.name == "severity") severity = f.value;
+      EXPECT_EQ(severity, c.severities[i]) << events[i];
+    }
+    EXPECT_EQ(parsed.msg, c.last_msg);
+  }
+}
+
 // ../shared/data/multiline/kafka: with the built-in java rule every stack trace is inside the
 // event of the log record it belongs to: the events are exactly the records, which start with
 // "[20" in the broker logs.
@@ -584,7 +634,7 @@ TEST(Multiline, KafkaStackTracesAreOneEventEach) {
 // Registry
 
 TEST(LineParserRegistry, EveryNameMakesAParserAndUnknownNamesAreRefused) {
-  EXPECT_EQ(LineParserNames().size(), 15u);
+  EXPECT_EQ(LineParserNames().size(), 18u);
   for (auto name : LineParserNames()) {
     auto made = MakeLineParser(name);
     if (name != "regex" && name != "grok") {
