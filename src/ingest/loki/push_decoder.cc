@@ -9,11 +9,6 @@ namespace sawlog::loki {
 
 namespace {
 
-void Reject(DecodedBatch* batch, size_t entry, std::string reason) {
-  if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({entry, std::move(reason)});
-  ++batch->rejected_count;
-}
-
 // Loki sends the time as a string of unix nanoseconds; a number is taken too.
 bool EntryTime(simdjson::dom::element e, int64_t* ns) {
   std::string_view s;
@@ -24,16 +19,19 @@ bool EntryTime(simdjson::dom::element e, int64_t* ns) {
   return !e.get_int64().get(*ns) && *ns >= 0;
 }
 
-// Loki's (and Prometheus') label names: [a-zA-Z_][a-zA-Z0-9_]*. Keeps the canonical stream
-// string unambiguous too.
+}  // namespace
+
+void Reject(DecodedBatch* batch, size_t entry, std::string reason) {
+  if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({entry, std::move(reason)});
+  ++batch->rejected_count;
+}
+
 bool IsLabelName(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
 }
-
-}  // namespace
 
 Result<DecodedBatch> DecodePushJson(std::string_view body, int64_t now_ns) {
   simdjson::dom::parser parser;
