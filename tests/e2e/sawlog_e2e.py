@@ -427,15 +427,18 @@ NPM_DIR = os.path.join(REPO, "tests", "e2e", "npm")
 
 
 def npm_ready() -> None:
-    """Exits SKIP when node or npm is missing; runs `npm ci` when node_modules is (the ctest
-    fixture e2e_npm_ci does it before the tests; this serves a test run by hand)."""
+    """Exits SKIP when node or npm is missing; runs `npm ci` when node_modules is missing or older
+    than package-lock.json (the ctest fixture e2e_npm_ci does it before the tests; this also
+    serves a test run by hand)."""
     import fcntl
     if not shutil.which("node") or not shutil.which("npm"):
         log("SKIP: node and npm are needed for the npm clients")
         sys.exit(SKIP)
+    installed = os.path.join(NPM_DIR, "node_modules", ".package-lock.json")  # written by npm ci
     with open(os.path.join(NPM_DIR, ".install.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # tests running at once install once
-        if not os.path.isdir(os.path.join(NPM_DIR, "node_modules")):
+        if not os.path.exists(installed) or os.path.getmtime(installed) < os.path.getmtime(
+                os.path.join(NPM_DIR, "package-lock.json")):
             r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NPM_DIR, capture_output=True, timeout=600)
             check(r.returncode == 0, f"npm ci in {NPM_DIR} failed: {r.stderr.decode()[-2000:]}")
 
@@ -472,3 +475,8 @@ def compile_protos(work: str, *protos: str):
     if out not in sys.path:
         sys.path.insert(0, out)
     return out
+
+
+if __name__ == "__main__":  # `python3 sawlog_e2e.py npm-ci`: the ctest fixture e2e_npm_ci
+    if sys.argv[1:] == ["npm-ci"]:
+        npm_ready()
