@@ -25,8 +25,16 @@ inline constexpr size_t kTraceIdBytes = 16, kSpanIdBytes = 8;
 Status ReadLogsJson(std::string_view body, size_t padding, ExportLogsServiceRequest* out,
                     std::vector<RejectedLine>* rejected);
 
+// How a rejection names a record's place: in the names of the request's encoding.
+struct RecordPath {
+  std::string_view resource_logs, scope_logs, log_records;
+};
+inline constexpr RecordPath kProtoNames{"resource_logs", "scope_logs", "log_records"};
+inline constexpr RecordPath kJsonNames{"resourceLogs", "scopeLogs", "logRecords"};
+
 // The events of a request. `rejected`: records already refused (ReadLogsJson), in order; they
 // are skipped and reported with the ones the mapping refuses.
-DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<RejectedLine>& rejected, int64_t now_ns);
+DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<RejectedLine>& rejected,
+                     const RecordPath& names, int64_t now_ns);
 
 }  // namespace sawlog::otlp

@@ -120,7 +120,7 @@ std::string MapRecord(const LogRecord& r, const std::vector<Field>& common, int6
     return "span_id of " + std::to_string(r.span_id().size()) + " bytes, expected 8";
   const uint64_t t = r.time_unix_nano() != 0 ? r.time_unix_nano() : r.observed_time_unix_nano();
   if (t > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-    return "time_unix_nano " + std::to_string(t) + " is past the year 2262";
+    return "time of " + std::to_string(t) + " ns is past the year 2262";
   e->time = t != 0 ? static_cast<int64_t>(t) : now_ns;
   e->ingest_time = now_ns;
   if (r.body().has_string_value()) e->msg = r.body().string_value();
@@ -155,7 +155,8 @@ void CaptureProtobufLog(google::protobuf::LogLevel, const char*, int, const std:
 
 }  // namespace
 
-DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<RejectedLine>& rejected, int64_t now_ns) {
+DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<RejectedLine>& rejected,
+                     const RecordPath& names, int64_t now_ns) {
   DecodedBatch batch;
   size_t record = 0;
   auto pre = rejected.begin();
@@ -185,8 +186,9 @@ DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<
         Event e;
         std::string error = MapRecord(sl.log_records(li), common, now_ns, &e);
         if (!error.empty()) {
-          Reject(&batch, record, "resource_logs[" + std::to_string(ri) + "].scope_logs[" + std::to_string(si) +
-                                     "].log_records[" + std::to_string(li) + "]: " + error);
+          Reject(&batch, record, std::string(names.resource_logs) + "[" + std::to_string(ri) + "]." +
+                                     std::string(names.scope_logs) + "[" + std::to_string(si) + "]." +
+                                     std::string(names.log_records) + "[" + std::to_string(li) + "]: " + error);
           continue;
         }
         e.stream = stream;
@@ -209,7 +211,7 @@ Result<DecodedBatch> DecodeLogsProto(std::string_view body, int64_t now_ns) {
   if (!parsed)
     return Status::InvalidArgument("body is not an OTLP ExportLogsServiceRequest in protobuf" +
                                    (why.empty() ? std::string(" (malformed or truncated)") : ": " + why));
-  return MapLogs(*request, {}, now_ns);
+  return MapLogs(*request, {}, kProtoNames, now_ns);
 }
 
 Result<DecodedBatch> DecodeLogsJson(std::string_view body, size_t padding, int64_t now_ns) {
@@ -217,7 +219,7 @@ Result<DecodedBatch> DecodeLogsJson(std::string_view body, size_t padding, int64
   auto* request = google::protobuf::Arena::CreateMessage<ExportLogsServiceRequest>(&arena);
   std::vector<RejectedLine> rejected;
   RETURN_IF_ERROR(ReadLogsJson(body, padding, request, &rejected));
-  return MapLogs(*request, rejected, now_ns);
+  return MapLogs(*request, rejected, kJsonNames, now_ns);
 }
 
 namespace {
