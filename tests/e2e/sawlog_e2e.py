@@ -479,4 +479,7 @@ def compile_protos(work: str, *protos: str):
 
 if __name__ == "__main__":  # `python3 sawlog_e2e.py npm-ci`: the ctest fixture e2e_npm_ci
     if sys.argv[1:] == ["npm-ci"]:
-        npm_ready()
+        try:
+            npm_ready()
+        except Failure as e:  # the tests that need the clients try again and fail with this
+            print(f"npm clients not installed: {e}", flush=True)
