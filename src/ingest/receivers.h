@@ -41,6 +41,7 @@ struct ReceiverReply {
 
 struct ReceiverResult {
   std::vector<Event> events;  // to store before the reply is sent; empty for probes
+  size_t rejected = 0;        // items refused with a per-item error (counted on /metrics)
   ReceiverReply reply;
 };
 

@@ -12,6 +12,7 @@ Proves, with real clients:
   * bad records are refused alone: 200 with partial_success (rejected_log_records and an
     error_message naming them) in the request's encoding, the others stored; a malformed body is
     400 with a google.rpc.Status JSON body, a wrong Content-Type 415, and nothing is stored;
+    /metrics counts the stored and the refused records;
   * the pipeline configured for the receiver `otlp` applies.
 """
 
@@ -153,6 +154,14 @@ def errors(port: int) -> None:
     check(r.status == 400 and "POST" in r.json()["message"], f"GET {LOGS}: {r!r}")
     stored = e2e.query(port, "_stream:{service.name=\"errs\"}")
     check(len(stored) == 1, f"a refused request stores nothing: {stored}")
+
+    # So far: the example as JSON and as protobuf, one good record of the partial protobuf request
+    # and one of the partial JSON request stored; one record of each refused.
+    m = e2e.request(port, "GET", "/metrics")
+    metrics = dict(line.rsplit(" ", 1) for line in m.body.decode().splitlines() if line and not line.startswith("#"))
+    for name, want in (('sawlog_ingested_events_total{receiver="otlp"}', "4"),
+                       ('sawlog_rejected_lines_total{receiver="otlp"}', "2")):
+        check(metrics.get(name) == want, f"/metrics: {name} = {metrics.get(name)}, want {want}")
 
 
 def run(args, work):

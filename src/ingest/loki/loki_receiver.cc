@@ -24,6 +24,7 @@ class LokiReceiver final : public Receiver {
                                        : loki::DecodePushJson(req.body, req.now_ns));
     ReceiverResult result;
     result.events = std::move(batch.events);
+    result.rejected = batch.rejected_count;
     if (batch.rejected_count == 0) {
       result.reply.status = 204;
       return result;

@@ -30,6 +30,7 @@ class OtlpReceiver final : public Receiver {
     result.reply.content_type = std::string(proto ? kProtobuf : kJson);
     result.reply.body = proto ? otlp::ResponseProto(batch) : otlp::ResponseJson(batch);
     result.events = std::move(batch.events);
+    result.rejected = batch.rejected_count;
     return result;
   }
 
