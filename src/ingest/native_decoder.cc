@@ -26,11 +26,6 @@ std::vector<std::string> SplitList(std::string_view s) {
   return out;
 }
 
-void Reject(DecodedBatch* batch, size_t line, std::string reason) {
-  if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({line, std::move(reason)});
-  ++batch->rejected_count;
-}
-
 std::string TooBig(size_t size) {
   return "event of " + std::to_string(size) + " bytes exceeds the limit of " + std::to_string(kMaxEventBytes) + " bytes";
 }
@@ -56,10 +51,10 @@ DecodedBatch DecodeNdjson(std::string_view body, size_t padding, const IngestPar
   std::vector<Field> fields;
   std::vector<std::pair<std::string, std::string>> labels;
   ForEachLine(body, [&](size_t number, std::string_view line, size_t after) {
-    if (line.size() > kMaxEventBytes) return Reject(&batch, number, TooBig(line.size()));
+    if (line.size() > kMaxEventBytes) return batch.Reject(number, TooBig(line.size()));
     fields.clear();
     Status st = parser.ParseObject(line, after + padding, &fields);
-    if (!st.ok()) return Reject(&batch, number, st.message());
+    if (!st.ok()) return batch.Reject(number, st.message());
     Event e;
     e.ingest_time = params.now_ns;
     e.time = params.now_ns;
@@ -69,7 +64,7 @@ DecodedBatch DecodeNdjson(std::string_view body, size_t padding, const IngestPar
     for (auto& f : fields) {
       if (!have_time && std::find(params.time_fields.begin(), params.time_fields.end(), f.name) != params.time_fields.end()) {
         auto t = ParseTimestamp(f.value);
-        if (!t.ok()) return Reject(&batch, number, "field '" + f.name + "': " + t.status().message());
+        if (!t.ok()) return batch.Reject(number, "field '" + f.name + "': " + t.status().message());
         e.time = t.value();
         have_time = true;
         continue;
@@ -93,7 +88,7 @@ DecodedBatch DecodeTextLines(std::string_view body, const IngestParams& params) 
   DecodedBatch batch;
   const std::string stream = CanonicalStream({});
   ForEachLine(body, [&](size_t number, std::string_view line, size_t) {
-    if (line.size() > kMaxEventBytes) return Reject(&batch, number, TooBig(line.size()));
+    if (line.size() > kMaxEventBytes) return batch.Reject(number, TooBig(line.size()));
     Event e;
     e.time = e.ingest_time = params.now_ns;
     e.stream = stream;

@@ -31,7 +31,4 @@ bool IsLabelName(std::string_view s);
 // writes a stream's labels; the error names the column.
 Result<std::vector<std::pair<std::string, std::string>>> ParseLabelSet(std::string_view text);
 
-// Adds a rejected entry to the batch (listing the first kMaxListedRejections).
-void Reject(DecodedBatch* batch, size_t entry, std::string reason);
-
 }  // namespace sawlog::loki

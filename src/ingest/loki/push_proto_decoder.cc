@@ -4,6 +4,7 @@
 
 #include "core/timestamp.h"
 #include "ingest/loki/loki.h"
+#include "ingest/protobuf_parse.h"
 #include "loki/push.pb.h"
 
 namespace sawlog::loki {
@@ -20,9 +21,7 @@ Result<DecodedBatch> DecodePushProto(std::string_view body, size_t max_bytes, in
     return Status::InvalidArgument("body is damaged snappy data");
   google::protobuf::Arena arena;
   auto* push = google::protobuf::Arena::CreateMessage<logproto::PushRequest>(&arena);
-  if (!push->ParseFromString(raw))
-    return Status::InvalidArgument("body is not a Loki PushRequest in protobuf (malformed or truncated, "
-                                   "or a label name that is not UTF-8)");
+  RETURN_IF_ERROR(ParseProtobuf(raw, "a Loki PushRequest (after snappy)", push));
   DecodedBatch batch;
   size_t entry = 0;
   for (int si = 0; si < push->streams_size(); ++si) {
@@ -35,17 +34,17 @@ Result<DecodedBatch> DecodePushProto(std::string_view body, size_t max_bytes, in
       const auto& in = s.entries(ei);
       const std::string where = where_stream + ".entries[" + std::to_string(ei) + "]";
       if (!labels.ok()) {
-        Reject(&batch, entry, where_stream + "." + labels.status().message());
+        batch.Reject(entry, where_stream + "." + labels.status().message());
         continue;
       }
       const auto& ts = in.timestamp();
       if (ts.seconds() < 0 || ts.nanos() < 0 || ts.nanos() >= kNanosPerSecond ||
           ts.seconds() > (INT64_MAX - ts.nanos()) / kNanosPerSecond) {
-        Reject(&batch, entry, where + ": the timestamp must be a time after 1970 and before 2262");
+        batch.Reject(entry, where + ": the timestamp must be a time after 1970 and before 2262");
         continue;
       }
       if (in.line().size() > kMaxEventBytes) {
-        Reject(&batch, entry, where + ": line of " + std::to_string(in.line().size()) + " bytes exceeds the limit of " +
+        batch.Reject(entry, where + ": line of " + std::to_string(in.line().size()) + " bytes exceeds the limit of " +
                                   std::to_string(kMaxEventBytes) + " bytes");
         continue;
       }

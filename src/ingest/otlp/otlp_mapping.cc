@@ -1,21 +1,19 @@
 // From an ExportLogsServiceRequest to events, the protobuf body, and the responses.
 #include <google/protobuf/arena.h>
-#include <google/protobuf/stubs/logging.h>
 
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <mutex>
 
 #include "core/json_writer.h"
 #include "ingest/otlp/base64.h"
 #include "ingest/otlp/logs_request.h"
 #include "ingest/otlp/otlp.h"
+#include "ingest/protobuf_parse.h"
 
 namespace sawlog::otlp {
 
 namespace {
-
 
 // The resource attributes that name where logs come from, with few distinct values: the stream.
 constexpr std::string_view kStreamAttributes[] = {"service.name", "service.namespace", "service.instance.id"};
@@ -140,19 +138,6 @@ std::string MapRecord(const LogRecord& r, const std::vector<Field>& common, int6
   return {};
 }
 
-void Reject(DecodedBatch* batch, size_t record, std::string reason) {
-  if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({record, std::move(reason)});
-  ++batch->rejected_count;
-}
-
-// libprotobuf reports why a parse failed (invalid UTF-8 in a string, names the field) only to
-// its log; the parsing thread collects it here to put in the error instead.
-thread_local std::string* parse_log = nullptr;
-
-void CaptureProtobufLog(google::protobuf::LogLevel, const char*, int, const std::string& message) {
-  if (parse_log != nullptr && parse_log->empty()) *parse_log = message;
-}
-
 }  // namespace
 
 DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<RejectedLine>& rejected,
@@ -180,13 +165,13 @@ DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<
       for (int li = 0; li < sl.log_records_size(); ++li) {
         ++record;
         if (pre != rejected.end() && pre->line == record) {
-          Reject(&batch, record, (pre++)->reason);
+          batch.Reject(record, (pre++)->reason);
           continue;
         }
         Event e;
         std::string error = MapRecord(sl.log_records(li), common, now_ns, &e);
         if (!error.empty()) {
-          Reject(&batch, record, std::string(names.resource_logs) + "[" + std::to_string(ri) + "]." +
+          batch.Reject(record, std::string(names.resource_logs) + "[" + std::to_string(ri) + "]." +
                                      std::string(names.scope_logs) + "[" + std::to_string(si) + "]." +
                                      std::string(names.log_records) + "[" + std::to_string(li) + "]: " + error);
           continue;
@@ -200,17 +185,9 @@ DecodedBatch MapLogs(const ExportLogsServiceRequest& request, const std::vector<
 }
 
 Result<DecodedBatch> DecodeLogsProto(std::string_view body, int64_t now_ns) {
-  static std::once_flag log_handler;
-  std::call_once(log_handler, [] { google::protobuf::SetLogHandler(CaptureProtobufLog); });
   google::protobuf::Arena arena;
   auto* request = google::protobuf::Arena::CreateMessage<ExportLogsServiceRequest>(&arena);
-  std::string why;
-  parse_log = &why;
-  const bool parsed = request->ParseFromArray(body.data(), static_cast<int>(body.size()));
-  parse_log = nullptr;
-  if (!parsed)
-    return Status::InvalidArgument("body is not an OTLP ExportLogsServiceRequest in protobuf" +
-                                   (why.empty() ? std::string(" (malformed or truncated)") : ": " + why));
+  RETURN_IF_ERROR(ParseProtobuf(body, "an OTLP ExportLogsServiceRequest", request));
   return MapLogs(*request, {}, kProtoNames, now_ns);
 }
 
