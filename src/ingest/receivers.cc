@@ -17,6 +17,9 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers() {
 
 const std::vector<SocketReceiverKind>& SocketReceiverKinds() {
   static const auto* const list = new std::vector<SocketReceiverKind>{
+      {.spec = "syslog/udp", .transport = "udp", .default_port = 514, .make_datagram = MakeSyslogDatagramReceiver},
+      {.spec = "syslog/tcp", .transport = "tcp", .default_port = 514, .make_stream = MakeSyslogStreamReceiver},
+      {.spec = "syslog/tls", .transport = "tls", .default_port = 6514, .make_stream = MakeSyslogStreamReceiver},
       {.spec = "lines/tcp", .transport = "tcp", .default_port = 5170, .make_stream = MakeLinesReceiver},
   };
   return *list;
