@@ -42,6 +42,7 @@ bench: build
 	bench/ingest.sh
 	bench/search.sh
 	/usr/bin/python3 bench/steady.py
+	/usr/bin/python3 bench/http_receivers.py
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

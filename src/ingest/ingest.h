@@ -40,6 +40,12 @@ struct DecodedBatch {
   std::vector<Event> events;
   std::vector<RejectedLine> rejected;  // the first kMaxListedRejections
   size_t rejected_count = 0;
+
+  // Counts a rejected item (1-based), listing it while fewer than kMaxListedRejections are.
+  void Reject(size_t item, std::string reason) {
+    if (rejected.size() < kMaxListedRejections) rejected.push_back({item, std::move(reason)});
+    ++rejected_count;
+  }
 };
 
 // Parses parameters such as `_time_field`, `_msg_field` and `_stream_fields` (comma-separated).

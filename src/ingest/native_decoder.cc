@@ -26,11 +26,6 @@ std::vector<std::string> SplitList(std::string_view s) {
   return out;
 }
 
-void Reject(DecodedBatch* batch, size_t line, std::string reason) {
-  if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({line, std::move(reason)});
-  ++batch->rejected_count;
-}
-
 std::string TooBig(size_t size) {
   return "event of " + std::to_string(size) + " bytes exceeds the limit of " + std::to_string(kMaxEventBytes) + " bytes";
 }
@@ -93,10 +88,10 @@ DecodedBatch DecodeNdjson(std::string_view body, size_t padding, const IngestPar
   DecodedBatch batch;
   NdjsonLineDecoder decoder(params);
   ForEachLine(body, [&](size_t number, std::string_view line, size_t after) {
-    if (line.size() > kMaxEventBytes) return Reject(&batch, number, TooBig(line.size()));
+    if (line.size() > kMaxEventBytes) return batch.Reject(number, TooBig(line.size()));
     Event e;
     Status st = decoder.Decode(line, after + padding, params.now_ns, &e);
-    if (!st.ok()) return Reject(&batch, number, st.message());
+    if (!st.ok()) return batch.Reject(number, st.message());
     batch.events.push_back(std::move(e));
   });
   return batch;
@@ -106,7 +101,7 @@ DecodedBatch DecodeTextLines(std::string_view body, const IngestParams& params) 
   DecodedBatch batch;
   const std::string stream = CanonicalStream({});
   ForEachLine(body, [&](size_t number, std::string_view line, size_t) {
-    if (line.size() > kMaxEventBytes) return Reject(&batch, number, TooBig(line.size()));
+    if (line.size() > kMaxEventBytes) return batch.Reject(number, TooBig(line.size()));
     Event e;
     e.time = e.ingest_time = params.now_ns;
     e.stream = stream;

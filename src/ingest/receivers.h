@@ -1,5 +1,5 @@
 // Receivers: the HTTP protocols of other shippers that the server speaks on its own port
-// (Elasticsearch _bulk, Loki push). Every receiver is one folder under src/ingest/ and one entry
+// (Elasticsearch _bulk, Loki push, OTLP/HTTP logs). Every receiver is one folder under src/ingest/ and one entry
 // of the list in receivers.cc; the server routes a request to the first receiver that serves it.
 //
 // Protocol: the server decodes the Content-Encoding (at most kMaxBodyBytes), calls Handle, runs
@@ -41,6 +41,7 @@ struct ReceiverReply {
 
 struct ReceiverResult {
   std::vector<Event> events;  // to store before the reply is sent; empty for probes
+  size_t rejected = 0;        // items refused with a per-item error (counted on /metrics)
   ReceiverReply reply;
 };
 
@@ -63,5 +64,6 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers();
 // Makers of the receivers of receivers.cc, one per folder.
 std::unique_ptr<Receiver> MakeElasticsearchReceiver();
 std::unique_ptr<Receiver> MakeLokiReceiver();
+std::unique_ptr<Receiver> MakeOtlpReceiver();
 
 }  // namespace sawlog

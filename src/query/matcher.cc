@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "core/tokenizer.h"
 #include "query/query.h"
@@ -16,12 +17,20 @@ struct Matcher::Term {
   const Node* node;
   std::vector<TokenSearch> searches;  // one per whole token (not the prefix of kPrefix)
   std::vector<Term> children;
+  // Names this term for the stream answer cache of Eval: unlike its address or its node's, never
+  // reused by a later query's term (which once made a selector answer with the last query's result).
+  uint64_t id;
 
-  explicit Term(const Node* n) : node(n) {
+  explicit Term(const Node* n) : node(n), id(NextId()) {
     size_t whole = n->tokens.size();
     if (n->kind == NodeKind::kPrefix && whole > 0) --whole;
     for (size_t i = 0; i < whole; ++i) searches.emplace_back(n->tokens[i]);
     for (const auto& c : n->children) children.emplace_back(c.get());
+  }
+
+  static uint64_t NextId() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
   }
 };
 
@@ -70,12 +79,12 @@ bool Matcher::Eval(const Term& t, const RowView& row) {
       return row.time() >= n.min_time && row.time() < n.max_time;
     case NodeKind::kStream: {
       // Rows come in runs of one stream: remember the last answer instead of parsing each row's.
-      thread_local const Node* last_node = nullptr;
+      thread_local uint64_t last_term = 0;
       thread_local std::string last_stream;
       thread_local bool last_result = false;
       std::string_view stream = row.Find("_stream").value_or("{}");
-      if (last_node != &n || last_stream != stream) {
-        last_node = &n;
+      if (last_term != t.id || last_stream != stream) {
+        last_term = t.id;
         last_stream.assign(stream);
         last_result = StreamMatches(n.labels, stream);
       }

@@ -175,6 +175,7 @@ HttpResponse Api::Receive(const Receiver& receiver, HttpRequest& req) {
   if (!result.ok()) return reply(receiver.ErrorReply(result.status()));
   auto delivered = Deliver(receiver.name(), *tenant, std::move(result->events), now);
   if (!delivered.ok()) return reply(receiver.ErrorReply(delivered.status()));
+  CountRejected(receiver.name(), result->rejected);
   return reply(std::move(result->reply));
 }
 

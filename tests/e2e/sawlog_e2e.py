@@ -415,3 +415,71 @@ def run_cli(binary: str, args: list[str], timeout: float = 120.0) -> subprocess.
         return subprocess.run([binary, *args], stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise Failure(f"`sawlog {' '.join(args)}` did not finish within {timeout:.0f} s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Real clients: npm packages (tests/e2e/npm, pinned by its package-lock.json) and the protobuf
+# messages of proto/ for Debian's python3-protobuf
+
+SKIP = 77  # the exit status ctest reads as "skipped"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NPM_DIR = os.path.join(REPO, "tests", "e2e", "npm")
+
+
+def npm_ready() -> None:
+    """Exits SKIP when node or npm is missing; runs `npm ci` when node_modules is missing or older
+    than package-lock.json (the ctest fixture e2e_npm_ci does it before the tests; this also
+    serves a test run by hand)."""
+    import fcntl
+    if not shutil.which("node") or not shutil.which("npm"):
+        log("SKIP: node and npm are needed for the npm clients")
+        sys.exit(SKIP)
+    installed = os.path.join(NPM_DIR, "node_modules", ".package-lock.json")  # written by npm ci
+    with open(os.path.join(NPM_DIR, ".install.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # tests running at once install once
+        if not os.path.exists(installed) or os.path.getmtime(installed) < os.path.getmtime(
+                os.path.join(NPM_DIR, "package-lock.json")):
+            r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NPM_DIR, capture_output=True, timeout=600)
+            check(r.returncode == 0, f"npm ci in {NPM_DIR} failed: {r.stderr.decode()[-2000:]}")
+
+
+def node_client(script: str, *args: str, timeout: float = 120.0) -> list[dict]:
+    """Runs `node tests/e2e/npm/SCRIPT ARGS...`, which must exit 0; returns its stdout's JSON lines."""
+    npm_ready()
+    try:
+        r = subprocess.run(["node", os.path.join(NPM_DIR, script), *args], stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Failure(f"node {script} did not finish within {timeout:.0f} s")
+    check(r.returncode == 0, f"node {script} {' '.join(args)}: exit {r.returncode}\n  stdout: "
+                             f"{r.stdout.decode()[-1500:]}\n  stderr: {r.stderr.decode()[-1500:]}")
+    return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+
+
+def compile_protos(work: str, *protos: str):
+    """Compiles proto/PROTO... with protoc for python into work/pb and makes them importable;
+    None (after a log line) when protoc or python3-protobuf is missing."""
+    try:
+        import google.protobuf  # noqa: F401
+    except ImportError:
+        log("python3-protobuf is missing")
+        return None
+    if not shutil.which("protoc"):
+        log("protoc (protobuf-compiler) is missing")
+        return None
+    out = os.path.join(work, "pb")
+    os.makedirs(out, exist_ok=True)
+    r = subprocess.run(["protoc", f"--python_out={out}", "-I", os.path.join(REPO, "proto"), *protos],
+                       cwd=os.path.join(REPO, "proto"), capture_output=True)
+    check(r.returncode == 0, f"protoc {protos}: {r.stderr.decode()}")
+    if out not in sys.path:
+        sys.path.insert(0, out)
+    return out
+
+
+if __name__ == "__main__":  # `python3 sawlog_e2e.py npm-ci`: the ctest fixture e2e_npm_ci
+    if sys.argv[1:] == ["npm-ci"]:
+        try:
+            npm_ready()
+        except Failure as e:  # the tests that need the clients try again and fail with this
+            print(f"npm clients not installed: {e}", flush=True)

@@ -1,7 +1,7 @@
 """The Elasticsearch receiver: shippers' probes, POST /_bulk and /<index>/_bulk, per-item errors.
 
-python3-elasticsearch is not installed in this environment (`import elasticsearch` fails), so
-the requests are written by hand, as the 8.x client and Beats send them. Proves:
+The requests are written by hand, as the 8.x client and Beats send them (the real clients are in
+test_es_clients.py). Proves:
   * the probes a shipper makes first (GET /, HEAD /, /_license, /_xpack, index templates, ILM
     policies) answer 200 with `X-Elastic-Product: Elasticsearch` and an 8.x version;
   * a bulk request (plain and gzip) answers in ES's shape, one item per action, status 201, and

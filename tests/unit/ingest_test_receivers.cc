@@ -1,10 +1,12 @@
-// The receivers' decoders: Elasticsearch _bulk and Loki JSON push.
+// The receivers' decoders: Elasticsearch _bulk and Loki push (JSON, protobuf+snappy).
 #include <gtest/gtest.h>
+#include <snappy.h>
 
 #include "core/timestamp.h"
 #include "ingest/elasticsearch/elasticsearch.h"
 #include "ingest/loki/loki.h"
 #include "ingest/receivers.h"
+#include "loki/push.pb.h"
 
 namespace sawlog {
 namespace {
@@ -116,6 +118,98 @@ TEST(LokiPush, BadEntriesAreRejectedByPosition) {
   EXPECT_EQ(loki::DecodePushJson("nope", kNow).status().code(), Code::kInvalidArgument);
 }
 
+TEST(LokiLabelSet, PromtailsQuotingAndLogQLsSpacing) {
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  auto parse = [](std::string_view s) { return loki::ParseLabelSet(s); };
+  EXPECT_EQ(parse("{}").value(), Labels{});
+  EXPECT_EQ(parse(R"({job="api", host="web-1"})").value(), (Labels{{"job", "api"}, {"host", "web-1"}}));
+  EXPECT_EQ(parse(R"( { a = "x\"y\\z\n\t\x41\u00e9\101" ,b=`raw\n`, } )").value(),
+            (Labels{{"a", "x\"y\\z\n\tA\xc3\xa9" "A"}, {"b", "raw\\n"}}));
+  const std::pair<std::string_view, std::string_view> bad[] = {
+      {"job=\"a\"", "column 1: expected '{'"},
+      {"{job=\"a\"", "column 9: expected '}'"},
+      {"{1job=\"a\"}", "column 2: invalid label name '1job'"},
+      {"{job.name=\"a\"}", "invalid label name 'job.name'"},
+      {"{job:\"a\"}", "invalid label name 'job:\"a\"'"},
+      {"{job=a}", "column 6: expected a quoted value for label 'job'"},
+      {"{job=\"a}", "column 6: the value of label 'job' has no closing quote"},
+      {"{job=\"\\q\"}", "column 7: invalid escape"},
+      {"{job=\"a\" host=\"b\"}", "column 10: expected ',' or '}'"},
+      {"{job=\"a\",job=\"b\"}", "duplicate label 'job'"},
+      {"{job=\"a\"} x", "unexpected text"},
+  };
+  for (auto [text, error] : bad) {
+    auto r = parse(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.status().message().find(error), std::string::npos) << text << " -> " << r.status().message();
+  }
+}
+
+std::string SnappyPush(const logproto::PushRequest& push) {
+  std::string out;
+  snappy::Compress(push.SerializeAsString().data(), push.ByteSizeLong(), &out);
+  return out;
+}
+
+logproto::EntryAdapter* AddEntry(logproto::StreamAdapter* s, int64_t seconds, int32_t nanos, std::string line) {
+  auto* e = s->add_entries();
+  e->mutable_timestamp()->set_seconds(seconds);
+  e->mutable_timestamp()->set_nanos(nanos);
+  e->set_line(std::move(line));
+  return e;
+}
+
+TEST(LokiPushProto, StreamsEntriesAndStructuredMetadata) {
+  logproto::PushRequest push;
+  auto* s = push.add_streams();
+  s->set_labels(R"({job="api", env="prod"})");
+  AddEntry(s, 1700000000, 123456789, "first");
+  auto* meta = AddEntry(s, 1700000001, 0, "second \xff binary")->add_structuredmetadata();
+  meta->set_name("trace_id");
+  meta->set_value("abc");
+  AddEntry(push.add_streams(), 1700000002, 0, "third")->set_line("third");
+  push.mutable_streams(1)->set_labels("{}");
+  auto b = loki::DecodePushProto(SnappyPush(push), kMaxBodyBytes, kNow);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(b->events.size(), 3u);
+  EXPECT_EQ(b->rejected_count, 0u);
+  EXPECT_EQ(b->events[0].stream, "{env=\"prod\",job=\"api\"}");
+  EXPECT_EQ(b->events[0].time, 1700000000123456789);
+  EXPECT_EQ(b->events[0].msg, "first");
+  EXPECT_EQ(b->events[0].ingest_time, kNow);
+  EXPECT_EQ(b->events[1].msg, "second \xff binary");
+  EXPECT_EQ(FieldOf(b->events[1], "trace_id"), "abc");
+  EXPECT_EQ(b->events[2].stream, "{}");
+}
+
+TEST(LokiPushProto, BadStreamsAndEntriesAreRejectedByPosition) {
+  logproto::PushRequest push;
+  auto* s = push.add_streams();
+  s->set_labels("{job=\"a\"}");
+  AddEntry(s, 1, 0, "ok");
+  AddEntry(s, -1, 0, "before 1970");
+  AddEntry(s, 1, 1'000'000'000, "bad nanos");
+  AddEntry(s, 1, 0, std::string(kMaxEventBytes + 1, 'x'));
+  auto* bad = push.add_streams();
+  bad->set_labels("job=a");
+  AddEntry(bad, 1, 0, "unlabelled");
+  auto b = loki::DecodePushProto(SnappyPush(push), kMaxBodyBytes, kNow);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->events.size(), 1u);
+  ASSERT_EQ(b->rejected_count, 4u);
+  EXPECT_EQ(b->rejected[0].line, 2u);
+  EXPECT_EQ(b->rejected[0].reason, "streams[0].entries[1]: the timestamp must be a time after 1970 and before 2262");
+  EXPECT_NE(b->rejected[2].reason.find("exceeds the limit"), std::string::npos);
+  EXPECT_EQ(b->rejected[3].line, 5u);
+  EXPECT_EQ(b->rejected[3].reason.rfind("streams[1].labels, column 1: expected '{'", 0), 0u) << b->rejected[3].reason;
+
+  EXPECT_EQ(loki::DecodePushProto("not snappy", kMaxBodyBytes, kNow).status().code(), Code::kInvalidArgument);
+  std::string garbage;
+  snappy::Compress("\x0a\xff\xff", 3, &garbage);
+  EXPECT_EQ(loki::DecodePushProto(garbage, kMaxBodyBytes, kNow).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(loki::DecodePushProto(SnappyPush(push), 100, kNow).status().code(), Code::kTooLarge);
+}
+
 TEST(Receivers, OneListRoutesByPath) {
   auto find = [](std::string_view method, std::string_view path) -> std::string {
     for (const auto& r : Receivers())
@@ -127,6 +221,7 @@ TEST(Receivers, OneListRoutesByPath) {
   EXPECT_EQ(find("GET", "/"), "elasticsearch");
   EXPECT_EQ(find("PUT", "/_index_template/filebeat"), "elasticsearch");
   EXPECT_EQ(find("POST", "/loki/api/v1/push"), "loki");
+  EXPECT_EQ(find("POST", "/v1/logs"), "otlp");
   EXPECT_EQ(find("POST", "/a/b/_bulk"), "");
   EXPECT_EQ(find("GET", "/api/v1/query"), "");
 }

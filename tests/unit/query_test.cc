@@ -158,6 +158,19 @@ TEST(QueryParser, ErrorsNameTheColumn) {
   EXPECT_EQ(r.status().message(), "line 2, column 20: expected ')' after 'by (host', found 'count'");
 }
 
+// Regression: the matcher remembered a stream selector's last answer by the selector's address,
+// so a later query whose selector came to lie at the same address answered with the old result.
+TEST(QueryMatcher, StreamSelectorsOfSuccessiveQueriesAnswerForThemselves) {
+  Event e;
+  e.stream = "{service.name=\"a\"}";
+  for (int i = 0; i < 4; ++i) {
+    const std::string want = i % 2 == 0 ? "a" : "b";
+    auto q = ParseQuery("_stream:{service.name=\"" + want + "\"}", kNow);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    EXPECT_EQ(Matcher(q->filter.get()).Matches(e), want == "a") << i;
+  }
+}
+
 TEST(QueryParser, Precedence) {
   EXPECT_EQ(ParseQuery("a b OR c", kNow).value().ToString(), "((word(_msg:a) AND word(_msg:b)) OR word(_msg:c))");
   EXPECT_EQ(ParseQuery("a AND NOT b", kNow).value().ToString(), "(word(_msg:a) AND NOT word(_msg:b))");

@@ -89,6 +89,7 @@ class ElasticsearchReceiver final : public Receiver {
     ASSIGN_OR_RETURN(auto batch,
                      elasticsearch::DecodeBulk(req.body, req.body.capacity() - req.body.size(), index, req.now_ns));
     result.events = std::move(batch.events);
+    for (const auto& item : batch.items) result.rejected += item.status != 201;
     result.reply = EsReply(200, elasticsearch::BulkResponseJson(batch, 0));
     return result;
   }

@@ -16,14 +16,15 @@ class LokiReceiver final : public Receiver {
 
   Result<ReceiverResult> Handle(ReceiverRequest& req) const override {
     if (req.method != "POST") return Status::InvalidArgument(std::string(kPushPath) + " takes POST");
-    if (req.content_type == "application/x-protobuf")
-      return Status::Unsupported("Loki's protobuf push is not supported yet: send JSON (Content-Type: application/json)");
-    if (!req.content_type.empty() && req.content_type != "application/json")
+    const bool proto = req.content_type == "application/x-protobuf";
+    if (!proto && !req.content_type.empty() && req.content_type != "application/json")
       return Status::Unsupported("unsupported Content-Type '" + std::string(req.content_type.substr(0, 80)) +
-                                 "': send JSON (application/json)");
-    ASSIGN_OR_RETURN(auto batch, loki::DecodePushJson(req.body, req.now_ns));
+                                 "': send JSON (application/json) or snappy-compressed protobuf (application/x-protobuf)");
+    ASSIGN_OR_RETURN(auto batch, proto ? loki::DecodePushProto(req.body, kMaxBodyBytes, req.now_ns)
+                                       : loki::DecodePushJson(req.body, req.now_ns));
     ReceiverResult result;
     result.events = std::move(batch.events);
+    result.rejected = batch.rejected_count;
     if (batch.rejected_count == 0) {
       result.reply.status = 204;
       return result;

@@ -9,11 +9,6 @@ namespace sawlog::loki {
 
 namespace {
 
-void Reject(DecodedBatch* batch, size_t entry, std::string reason) {
-  if (batch->rejected.size() < kMaxListedRejections) batch->rejected.push_back({entry, std::move(reason)});
-  ++batch->rejected_count;
-}
-
 // Loki sends the time as a string of unix nanoseconds; a number is taken too.
 bool EntryTime(simdjson::dom::element e, int64_t* ns) {
   std::string_view s;
@@ -24,16 +19,14 @@ bool EntryTime(simdjson::dom::element e, int64_t* ns) {
   return !e.get_int64().get(*ns) && *ns >= 0;
 }
 
-// Loki's (and Prometheus') label names: [a-zA-Z_][a-zA-Z0-9_]*. Keeps the canonical stream
-// string unambiguous too.
+}  // namespace
+
 bool IsLabelName(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
 }
-
-}  // namespace
 
 Result<DecodedBatch> DecodePushJson(std::string_view body, int64_t now_ns) {
   simdjson::dom::parser parser;
@@ -74,7 +67,7 @@ Result<DecodedBatch> DecodePushJson(std::string_view body, int64_t now_ns) {
       }
     }
     if (s["values"].get_array().get(values)) {
-      Reject(&batch, ++entry, where_stream + ": expected an array 'values'");
+      batch.Reject(++entry, where_stream + ": expected an array 'values'");
       continue;
     }
     const std::string stream = CanonicalStream(labels);
@@ -83,27 +76,27 @@ Result<DecodedBatch> DecodePushJson(std::string_view body, int64_t now_ns) {
       ++entry;
       const std::string where = where_stream + ".values[" + std::to_string(vi++) + "]";
       if (bad_labels) {
-        Reject(&batch, entry, label_error);
+        batch.Reject(entry, label_error);
         continue;
       }
       simdjson::dom::array tuple;
       if (v.get_array().get(tuple) || tuple.size() < 2 || tuple.size() > 3) {
-        Reject(&batch, entry, where + ": expected [\"<unix nanoseconds>\", \"<line>\"] or with a third item, an object of structured metadata");
+        batch.Reject(entry, where + ": expected [\"<unix nanoseconds>\", \"<line>\"] or with a third item, an object of structured metadata");
         continue;
       }
       Event e;
       e.ingest_time = now_ns;
       if (!EntryTime(tuple.at(0).value_unsafe(), &e.time)) {
-        Reject(&batch, entry, where + ": the timestamp must be a string of unix nanoseconds");
+        batch.Reject(entry, where + ": the timestamp must be a string of unix nanoseconds");
         continue;
       }
       std::string_view line;
       if (tuple.at(1).get_string().get(line)) {
-        Reject(&batch, entry, where + ": the log line must be a string");
+        batch.Reject(entry, where + ": the log line must be a string");
         continue;
       }
       if (line.size() > kMaxEventBytes) {
-        Reject(&batch, entry, where + ": line of " + std::to_string(line.size()) + " bytes exceeds the limit of " +
+        batch.Reject(entry, where + ": line of " + std::to_string(line.size()) + " bytes exceeds the limit of " +
                                   std::to_string(kMaxEventBytes) + " bytes");
         continue;
       }
@@ -111,13 +104,13 @@ Result<DecodedBatch> DecodePushJson(std::string_view body, int64_t now_ns) {
       if (tuple.size() == 3) {
         simdjson::dom::object meta;
         if (tuple.at(2).get_object().get(meta)) {
-          Reject(&batch, entry, where + ": structured metadata must be an object");
+          batch.Reject(entry, where + ": structured metadata must be an object");
           continue;
         }
         for (auto [k, mv] : meta) {
           std::string_view value;
           if (mv.get_string().get(value)) {
-            Reject(&batch, entry, where + ": structured metadata '" + std::string(k) + "' must be a string");
+            batch.Reject(entry, where + ": structured metadata '" + std::string(k) + "' must be a string");
             bad = true;
             break;
           }
