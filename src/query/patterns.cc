@@ -55,9 +55,11 @@ struct Token {
 };
 
 // Words and punctuation, variables already replaced by kVar. A `key=value` value is one variable
-// whatever it holds (spaces inside quotes, brackets, nothing at all): that is what a key=value
-// pair is for, and its length must not change the message's token count. Likewise `()`, an empty
-// value between brackets, holds a variable, as `(value)` would.
+// whatever it holds (spaces inside quotes, brackets): that is what a key=value pair is for, and
+// its length must not change the message's token count; `key=` with nothing after it has no
+// value token (the field is missing: another shape of message). `()`, an empty value between
+// brackets, holds a variable as `(value)` would, so that the two align. Values in a row, split by
+// spaces only, are one variable: lists of ids or addresses vary in length.
 std::vector<Token> Tokenize(std::string_view s) {
   std::vector<Token> out;
   size_t i = 0;
@@ -81,9 +83,13 @@ std::vector<Token> Tokenize(std::string_view s) {
     size_t start = i;
     while (i < s.size() && !IsSpace(s[i]) && !IsDelimiter(s[i])) ++i;
     std::string_view word = s.substr(start, i - start);
-    out.push_back({IsVariable(word) ? kVar : word, space});
+    if (!IsVariable(word)) {
+      out.push_back({word, space});
+    } else if (!(space && !out.empty() && out.back().text == kVar)) {
+      out.push_back({kVar, space});
+    }  // else a list of values (`delete blk_1 blk_2 …`): one variable, however long
+
   }
-  if (after_equals()) out.push_back({kVar, false});
   return out;
 }
 
