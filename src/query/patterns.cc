@@ -139,9 +139,11 @@ size_t PatternMiner::Add(std::string_view message) {
     }
   }
   if (best != SIZE_MAX && (best_score >= similarity_ || templates_.size() >= max_templates_)) {
-    auto& t = templates_[best].tokens;
-    for (size_t i = 0; i < tokens.size(); ++i)
-      if (t[i] != kVar && t[i] != tokens[i].text) t[i] = kVar;
+    Entry& t = templates_[best];
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (t.tokens[i] != kVar && t.tokens[i] != tokens[i].text) t.tokens[i] = kVar;
+      if (tokens[i].space) t.space_before[i] = true;  // so that variables never run together
+    }
     return best;
   }
   Entry t;
