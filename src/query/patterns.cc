@@ -20,7 +20,8 @@ bool IsClose(char c) { return c == ')' || c == ']' || c == '}'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == y; });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == y; });
 }
 
 // A word that is most likely a value, not part of the wording: anything with a digit (ids,
@@ -88,7 +89,6 @@ std::vector<Token> Tokenize(std::string_view s) {
     } else if (!(space && !out.empty() && out.back().text == kVar)) {
       out.push_back({kVar, space});
     }  // else a list of values (`delete blk_1 blk_2 …`): one variable, however long
-
   }
   return out;
 }
