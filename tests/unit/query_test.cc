@@ -10,6 +10,7 @@
 #include "core/timestamp.h"
 #include "core/tokenizer.h"
 #include "parse/parse.h"
+#include "query/patterns.h"
 #include "query/query.h"
 #include "query/token_search.h"
 #include "testing/mem_env.h"
@@ -326,6 +327,35 @@ TEST(StreamIndex, SelectorPrunesBlocksBeforeReadingThem) {
 }
 
 }  // namespace
+// What data cannot say: the similarity and the template limit (the rules themselves are in
+// tests/data/query/patterns.test).
+TEST(PatternMiner, PunctuationMustMatchWhateverTheSimilarity) {
+  PatternMiner miner(50'000, 0.1);
+  size_t comma = miner.Add("a b c, d");
+  size_t words = miner.Add("a b c d e");
+  EXPECT_NE(comma, words);
+  EXPECT_EQ(miner.Add("a b c d x"), words);
+  EXPECT_EQ(miner.Template(words), "a b c d <*>");
+  EXPECT_EQ(miner.Template(comma), "a b c, d");
+}
+
+TEST(PatternMiner, SimilarityCountsTheTemplatesConstantWords) {
+  PatternMiner miner;  // 0.75: one word in four may differ
+  size_t id = miner.Add("closed by alice at the gate");
+  EXPECT_EQ(miner.Add("closed by bob at the gate"), id);  // 4 of 5 constant words
+  EXPECT_EQ(miner.Add("closed by carol at the door"), id);  // 3 of 4: <*> no longer counts
+  EXPECT_NE(miner.Add("closed by dave in a car"), id);  // 2 of 3
+  EXPECT_EQ(miner.Template(id), "closed by <*> at the <*>");
+}
+
+TEST(PatternMiner, PastTheLimitAMessageJoinsItsGroupsNearest) {
+  PatternMiner miner(1);
+  size_t id = miner.Add("a b c, d");
+  EXPECT_EQ(miner.Add("a b x y z"), id);
+  EXPECT_EQ(miner.size(), 1u);
+  EXPECT_EQ(miner.Template(id), "a b <*> <*> <*>");
+}
+
 }  // namespace sawlog::query
 
 // The SIMD search must agree with tokenizing the text, at every length and alignment.
