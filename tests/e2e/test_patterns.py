@@ -5,7 +5,7 @@ For each of the 10 Loghub systems in the shared data, writes the `Content` colum
 split off) to a file, runs `sawlog query --file F '* | patterns tag | fields pattern'` over it,
 and scores the grouping as Zhu et al. (2019) define it: a line is right when the lines that share
 its template are exactly the lines that share its labelled EventId. Prints every system's score;
-the average must stay at or above what this version reaches (0.965; Drain's published average
+the average must stay at or above what this version reaches (0.96, just under the 0.965 it scores; Drain's published average
 is 0.865, the query issue's bar 0.92), and `patterns` (the summary form) must agree with the tags.
 """
 
@@ -23,7 +23,7 @@ import sawlog_e2e as e2e  # noqa: E402
 from sawlog_e2e import check  # noqa: E402
 
 SYSTEMS = ["Android", "Apache", "BGL", "HDFS", "Hadoop", "HealthApp", "Linux", "OpenSSH", "Spark", "Zookeeper"]
-FLOOR = 0.965
+FLOOR = 0.96
 
 
 def query_file(sawlog: str, path: str, q: str) -> list[dict]:
