@@ -8,6 +8,7 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers() {
     auto* v = new std::vector<std::unique_ptr<Receiver>>;
     v->push_back(MakeElasticsearchReceiver());
     v->push_back(MakeLokiReceiver());
+    v->push_back(MakeGelfReceiver());
     return v;
   }();
   return *list;

@@ -1,5 +1,5 @@
 // Receivers: the HTTP protocols of other shippers that the server speaks on its own port
-// (Elasticsearch _bulk, Loki push). Every receiver is one folder under src/ingest/ and one entry
+// (Elasticsearch _bulk, Loki push, GELF over HTTP). Every receiver is one folder under src/ingest/ and one entry
 // of the list in receivers.cc; the server routes a request to the first receiver that serves it.
 //
 // Protocol: the server decodes the Content-Encoding (at most kMaxBodyBytes), calls Handle, runs
@@ -63,5 +63,6 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers();
 // Makers of the receivers of receivers.cc, one per folder.
 std::unique_ptr<Receiver> MakeElasticsearchReceiver();
 std::unique_ptr<Receiver> MakeLokiReceiver();
+std::unique_ptr<Receiver> MakeGelfReceiver();
 
 }  // namespace sawlog
