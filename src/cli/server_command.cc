@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/timestamp.h"
 #include "server/server.h"
+#include "server/socket_listeners.h"
 
 namespace sawlog {
 
@@ -35,6 +36,11 @@ void AddServerCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--config", opts->config_path,
                   "Pipeline configuration (YAML, docs/pipeline.md): the pipeline each receiver applies before storing");
+  cmd->add_option("--receive", opts->receives, ReceiveFlagHelp())->type_name("SPEC[=HOST:PORT]");
+  cmd->add_option("--tls-cert", opts->tls_cert_file, "Certificate chain (PEM) of the */tls receivers");
+  cmd->add_option("--tls-key", opts->tls_key_file, "Private key (PEM) of the */tls receivers");
+  cmd->add_option("--forward-shared-key", opts->forward_shared_key,
+                  "Fluentd forward receivers require this shared key (the handshake of Fluentd's secure_forward)");
   cmd->add_flag("--wal-skip-damaged", opts->wal_skip_damaged,
                 "Start even if the WAL has damaged records in its middle, logging and skipping each "
                 "(copy the data directory first: their events are lost)");

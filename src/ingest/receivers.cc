@@ -1,5 +1,6 @@
-// The one list of receivers.
+// The one list of receivers: HTTP ones, then socket ones.
 #include "ingest/receivers.h"
+#include "ingest/socket_receivers.h"
 
 namespace sawlog {
 
@@ -12,6 +13,19 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers() {
     return v;
   }();
   return *list;
+}
+
+const std::vector<SocketReceiverKind>& SocketReceiverKinds() {
+  static const auto* const list = new std::vector<SocketReceiverKind>{
+      {.spec = "lines/tcp", .transport = "tcp", .default_port = 5170, .make_stream = MakeLinesReceiver},
+  };
+  return *list;
+}
+
+const SocketReceiverKind* FindSocketReceiverKind(std::string_view spec) {
+  for (const auto& k : SocketReceiverKinds())
+    if (k.spec == spec) return &k;
+  return nullptr;
 }
 
 }  // namespace sawlog

@@ -91,4 +91,7 @@ const std::vector<SocketReceiverKind>& SocketReceiverKinds();
 // The kind --receive names, or nullptr.
 const SocketReceiverKind* FindSocketReceiverKind(std::string_view spec);
 
+// Makers of the receivers of the list, one per folder.
+std::unique_ptr<StreamReceiver> MakeLinesReceiver(const SocketReceiverSettings& settings);
+
 }  // namespace sawlog

@@ -50,7 +50,7 @@ struct Config {
 };
 
 // The receivers a configuration may name: the native endpoint and those of src/ingest/receivers.cc.
-inline constexpr std::string_view kReceiverNames[] = {"native", "elasticsearch", "loki", "gelf", "forward"};
+inline constexpr std::string_view kReceiverNames[] = {"native", "elasticsearch", "loki", "otlp", "syslog", "gelf", "forward", "lines"};
 
 // Parses a configuration. `file` names it in errors; relative paths inside it are read from
 // `base_dir`. Errors are InvalidArgument "<file>:<line>:<column>: <what>".

@@ -86,6 +86,10 @@ void Api::CountEvents(std::string_view receiver, size_t n) {
   metrics_.Add("sawlog_ingested_events_total{receiver=\"" + std::string(receiver) + "\"}", n);
 }
 
+void Api::CountRejected(std::string_view receiver, size_t n) {
+  metrics_.Add("sawlog_rejected_lines_total{receiver=\"" + std::string(receiver) + "\"}", n);
+}
+
 HttpResponse Api::MetricsPage() {
   StoreStats st = store_->Stats();
   std::string g;
@@ -169,25 +173,8 @@ HttpResponse Api::Receive(const Receiver& receiver, HttpRequest& req) {
                      .body = std::move(body).value(), .now_ns = now};
   auto result = receiver.Handle(rr);
   if (!result.ok()) return reply(receiver.ErrorReply(result.status()));
-  const pipeline::Pipeline* pipe = pipelines_ ? pipelines_->ForReceiver(receiver.name()) : nullptr;
-  if (pipe == nullptr) {
-    if (!result->events.empty()) {
-      const size_t n = result->events.size();
-      Status st = store_->Append(*tenant, std::move(result->events));
-      if (!st.ok()) return reply(receiver.ErrorReply(st));
-      CountEvents(receiver.name(), n);
-    }
-  } else {
-    // Events a pipeline drops are still acknowledged as received: dropping is the configuration's
-    // choice, not the sender's error.
-    auto routed = pipeline::RunOnEvents(*pipe, std::move(result->events), *tenant, pipeline::ProcessContext{.now_ns = now});
-    for (auto& [to, events] : routed.by_tenant) {
-      const size_t n = events.size();
-      Status st = store_->Append(to, std::move(events));
-      if (!st.ok()) return reply(receiver.ErrorReply(st.Annotate("tenant '" + to + "'")));
-      CountEvents(receiver.name(), n);
-    }
-  }
+  auto delivered = Deliver(receiver.name(), *tenant, std::move(result->events), now);
+  if (!delivered.ok()) return reply(receiver.ErrorReply(delivered.status()));
   return reply(std::move(result->reply));
 }
 
@@ -214,35 +201,44 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   DecodedBatch batch = text ? DecodeTextLines(*body, *params)
                             : DecodeNdjson(*body, body->capacity() - body->size(), *params);
   const size_t decoded = batch.events.size();
-  const pipeline::Pipeline* native_pipeline = pipelines_ ? pipelines_->ForReceiver("native") : nullptr;
-  if (native_pipeline == nullptr) {
-    if (decoded > 0) {
-      Status st = store_->Append(*tenant, std::move(batch.events));
-      if (!st.ok()) return HttpResponse::Error(st);
-      CountEvents("native", decoded);
-    }
-    metrics_.Add("sawlog_rejected_lines_total{receiver=\"native\"}", batch.rejected_count);
-    HttpResponse r;
-    r.status = decoded > 0 ? 200 : 400;
-    r.body = IngestResponseJson(decoded, batch) + "\n";
-    return r;
-  }
-  // Before the WAL: what is stored and acknowledged is the processed event. A request whose
-  // events are routed to several tenants is one append per tenant, each durable on its own.
-  auto routed = pipeline::RunOnEvents(*native_pipeline, std::move(batch.events), *tenant,
-                                      pipeline::ProcessContext{.now_ns = now});
-  for (auto& [to, events] : routed.by_tenant) {
-    const size_t n = events.size();
-    Status st = store_->Append(to, std::move(events));
-    if (!st.ok()) return HttpResponse::Error(st.Annotate("tenant '" + to + "'"));
-    CountEvents("native", n);
-  }
-  metrics_.Add("sawlog_rejected_lines_total{receiver=\"native\"}", batch.rejected_count);
-  metrics_.Add("sawlog_dropped_events_total{receiver=\"native\"}", routed.dropped);
+  auto delivered = Deliver("native", *tenant, std::move(batch.events), now);
+  if (!delivered.ok()) return HttpResponse::Error(delivered.status());
+  CountRejected("native", batch.rejected_count);
   HttpResponse r;
   r.status = decoded > 0 ? 200 : 400;  // events dropped on purpose are not an error
-  r.body = IngestResponseJson(decoded - routed.dropped, batch, routed.dropped) + "\n";
+  r.body = IngestResponseJson(delivered->stored, batch,
+                              pipelines_ && pipelines_->ForReceiver("native") ? std::optional<size_t>(delivered->dropped)
+                                                                              : std::nullopt) +
+           "\n";
   return r;
+}
+
+Result<Api::Delivered> Api::Deliver(std::string_view receiver, std::string_view tenant, std::vector<Event> events,
+                                    int64_t now_ns) {
+  Delivered out;
+  if (events.empty()) return out;
+  const pipeline::Pipeline* pipe = pipelines_ ? pipelines_->ForReceiver(receiver) : nullptr;
+  if (pipe == nullptr) {
+    const size_t n = events.size();
+    RETURN_IF_ERROR(store_->Append(tenant, std::move(events)));
+    CountEvents(receiver, n);
+    out.stored = n;
+    return out;
+  }
+  // Before the WAL: what is stored and acknowledged is the processed event. Events a pipeline
+  // drops are still acknowledged as received: dropping is the configuration's choice, not the
+  // sender's error. Events routed to several tenants are one append per tenant, each durable.
+  auto routed = pipeline::RunOnEvents(*pipe, std::move(events), std::string(tenant), pipeline::ProcessContext{.now_ns = now_ns});
+  metrics_.Add("sawlog_dropped_events_total{receiver=\"" + std::string(receiver) + "\"}", routed.dropped);
+  out.dropped = routed.dropped;
+  for (auto& [to, batch] : routed.by_tenant) {
+    const size_t n = batch.size();
+    Status st = store_->Append(to, std::move(batch));
+    if (!st.ok()) return st.Annotate("tenant '" + to + "'");
+    CountEvents(receiver, n);
+    out.stored += n;
+  }
+  return out;
 }
 
 HttpResponse Api::Query(const HttpRequest& req, const std::string& pipe) {

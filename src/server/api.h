@@ -25,6 +25,16 @@ class Api {
         query_timeout_ns_(query_timeout_ns),
         pipelines_(pipelines) {}
   HttpResponse Handle(HttpRequest& request);
+  struct Delivered {
+    size_t stored = 0;   // appended durably
+    size_t dropped = 0;  // dropped by the receiver's pipeline (still acknowledged)
+  };
+  // Runs the pipeline configured for the receiver (if any) over the events and appends them to
+  // the store, durable when this returns OK; counts them on /metrics. Every receiver's path.
+  Result<Delivered> Deliver(std::string_view receiver, std::string_view tenant, std::vector<Event> events,
+                            int64_t now_ns);
+  // Frames a socket receiver could not decode, for /metrics.
+  void CountRejected(std::string_view receiver, size_t n);
   Metrics& metrics() { return metrics_; }
 
  private:

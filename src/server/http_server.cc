@@ -18,6 +18,7 @@
 #include "pipeline/pipeline.h"
 #include "server/api.h"
 #include "server/server.h"
+#include "server/socket_listeners.h"
 
 namespace sawlog {
 
@@ -344,6 +345,15 @@ Status RunServer(const ServerOptions& options) {
   auto listener = std::make_shared<Listener>(ioc, &api, &workers);
   RETURN_IF_ERROR(listener->Bind(endpoint));
   listener->Accept();
+  SocketListenerOptions socket_options{.receives = options.receives,
+                                       .default_host = endpoint.address().to_string(),
+                                       .tls_cert_file = options.tls_cert_file,
+                                       .tls_key_file = options.tls_key_file,
+                                       .settings = {}};
+  socket_options.settings.forward_shared_key = options.forward_shared_key;
+  socket_options.settings.hostname = asio::ip::host_name();
+  auto sockets = SocketListeners::Start(ioc, workers, &api, socket_options);
+  if (!sockets.ok()) return sockets.status();
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer drain(ioc);
@@ -356,6 +366,7 @@ Status RunServer(const ServerOptions& options) {
   signals.async_wait([&](beast::error_code, int sig) {
     LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
     listener->Stop();
+    (*sockets)->Stop();
     deadline = std::chrono::steady_clock::now() + kDrainTimeout;
     wait_for_drain();
   });
@@ -363,6 +374,7 @@ Status RunServer(const ServerOptions& options) {
   if (endpoint.address().is_v6()) host = "[" + host + "]";
   LogInfo("sawlog server listening on http://" + host + ":" + std::to_string(listener->port()) +
           ", data in " + options.data_dir);
+  for (const std::string& d : (*sockets)->Describe()) LogInfo("receiving " + d);
 
   std::vector<std::thread> io_threads;
   for (unsigned i = 1; i < cores; ++i) io_threads.emplace_back([&] { ioc.run(); });

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -21,6 +22,10 @@ struct ServerOptions {
   size_t bloom_cache_bytes = 64u << 20;
   size_t max_query_memory_bytes = 512u << 20;
   int64_t query_timeout_ns = 60'000'000'000;  // 0: none
+  std::vector<std::string> receives;  // --receive SPEC[=HOST:PORT]: socket receivers (syslog, GELF, ...)
+  std::string tls_cert_file;  // for */tls receivers
+  std::string tls_key_file;
+  std::string forward_shared_key;  // Fluentd forward: require the shared-key handshake
   std::string config_path;  // pipelines per receiver (docs/pipeline.md); empty: events are stored as decoded
 };
 
