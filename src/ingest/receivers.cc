@@ -18,6 +18,10 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers() {
 const std::vector<SocketReceiverKind>& SocketReceiverKinds() {
   static const auto* const list = new std::vector<SocketReceiverKind>{
       {.spec = "lines/tcp", .transport = "tcp", .default_port = 5170, .make_stream = MakeLinesReceiver},
+      {.spec = "gelf/udp", .transport = "udp", .default_port = 12201, .make_datagram = MakeGelfUdpReceiver},
+      {.spec = "gelf/tcp", .transport = "tcp", .default_port = 12201, .make_stream = MakeGelfTcpReceiver},
+      {.spec = "forward/tcp", .transport = "tcp", .default_port = 24224, .make_stream = MakeForwardReceiver},
+      {.spec = "forward/tls", .transport = "tls", .default_port = 24224, .make_stream = MakeForwardReceiver},
   };
   return *list;
 }

@@ -101,6 +101,14 @@ TEST(IngestParams, UnknownParameterIsRefused) {
 
 using testing::Gzip;
 
+TEST(ContentEncoding, ListsAreUndoneFromTheLastAndAbsentZlibLayersSkipped) {
+  const std::string body = "{\"a\":1}";
+  EXPECT_EQ(DecodeContent("gzip, deflate", testing::Zlib(testing::Gzip(body)), 1 << 20).value(), body);
+  EXPECT_EQ(DecodeContent("gzip,deflate", testing::Zlib(body), 1 << 20).value(), body);  // graypy
+  EXPECT_EQ(DecodeContent("identity, gzip", Gzip(body), 1 << 20).value(), body);
+  EXPECT_EQ(DecodeContent("gzip, br", body, 1 << 20).status().code(), Code::kUnsupported);
+}
+
 TEST(ContentEncoding, GzipAndZstdRoundTrip) {
   std::string body(100000, 'a');
   EXPECT_EQ(DecodeContent("gzip", Gzip(body), 1 << 20).value(), body);

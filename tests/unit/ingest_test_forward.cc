@@ -6,6 +6,7 @@
 #include "ingest/forward/forward.h"
 #include "ingest/forward/msgpack_reader.h"
 #include "ingest/forward/msgpack_writer.h"
+#include "ingest/socket_receivers.h"
 #include "testing/deflate.h"
 
 namespace sawlog {
@@ -346,7 +347,7 @@ std::string Ack(const std::string& chunk) {
 }
 
 TEST(ForwardSession, MessagesInAnyPiecesAndAcksForChunks) {
-  auto rx = forward::MakeReceiver(SocketReceiverSettings{});
+  auto rx = MakeForwardReceiver(SocketReceiverSettings{});
   EXPECT_EQ(rx->name(), "forward");
   const std::string stream = MessageMode("a", "one", "c1") + MessageMode("a", "two", "") + MessageMode("b", "three", "c3");
   for (size_t piece : {1u, 5u, 4096u}) {
@@ -364,7 +365,7 @@ TEST(ForwardSession, MessagesInAnyPiecesAndAcksForChunks) {
 }
 
 TEST(ForwardSession, BadMessagesAreErrorsNamingTheirOffsetAndTruncatedEndIsReported) {
-  auto s = forward::MakeReceiver(SocketReceiverSettings{})->NewSession(PeerInfo{"p:1", false});
+  auto s = MakeForwardReceiver(SocketReceiverSettings{})->NewSession(PeerInfo{"p:1", false});
   std::string bad;
   mp::AppendArray(&bad, 1);
   mp::AppendStr(&bad, "lonely");
@@ -379,7 +380,7 @@ TEST(ForwardSession, BadMessagesAreErrorsNamingTheirOffsetAndTruncatedEndIsRepor
   EXPECT_NE(b.errors[1].find("offset " + std::to_string(bad.size() + good.size())), std::string::npos) << b.errors[1];
   EXPECT_NE(b.errors[1].find("ended inside a message"), std::string::npos) << b.errors[1];
 
-  auto s2 = forward::MakeReceiver(SocketReceiverSettings{})->NewSession(PeerInfo{"p:1", false});
+  auto s2 = MakeForwardReceiver(SocketReceiverSettings{})->NewSession(PeerInfo{"p:1", false});
   SocketBatch c;
   s2->Feed(Bytes({0x93, 0xc1}), kNow, &c);
   EXPECT_TRUE(c.close);
@@ -420,7 +421,7 @@ TEST(ForwardSession, SharedKeyHandshake) {
   SocketReceiverSettings settings;
   settings.hostname = "server-1";
   settings.forward_shared_key = "s3cret";
-  auto rx = forward::MakeReceiver(settings);
+  auto rx = MakeForwardReceiver(settings);
 
   auto s = rx->NewSession(PeerInfo{"p:1", true});
   const std::string nonce = NonceOf(s->Greeting());

@@ -10,6 +10,7 @@
 #include "ingest/gelf/gelf.h"
 #include "ingest/ingest.h"
 #include "ingest/receivers.h"
+#include "ingest/socket_receivers.h"
 #include "testing/deflate.h"
 #include "testing/read_lines.h"
 
@@ -152,7 +153,7 @@ std::vector<std::string> Split(const std::string& payload, uint64_t id, size_t s
 }
 
 struct Udp {
-  std::unique_ptr<DatagramReceiver> rx = gelf::MakeUdpReceiver(SocketReceiverSettings{});
+  std::unique_ptr<DatagramReceiver> rx = MakeGelfUdpReceiver(SocketReceiverSettings{});
   SocketBatch Send(const std::string& d, int64_t at = kNow, std::string sender = "10.0.0.1:5000") {
     SocketBatch b;
     rx->Decode(d, PeerInfo{sender, false}, at, &b);
@@ -164,7 +165,7 @@ const std::string kMessage = R"({"version":"1.1","host":"h","short_message":"hel
 
 TEST(GelfUdp, PlainGzipAndZlibDatagrams) {
   Udp udp;
-  EXPECT_EQ(gelf::MakeUdpReceiver(SocketReceiverSettings{})->name(), "gelf");
+  EXPECT_EQ(MakeGelfUdpReceiver(SocketReceiverSettings{})->name(), "gelf");
   for (const std::string& d : {kMessage, testing::Gzip(kMessage), testing::Zlib(kMessage)}) {
     SocketBatch b = udp.Send(d);
     ASSERT_EQ(b.events.size(), 1u) << (b.errors.empty() ? "" : b.errors[0]);
@@ -277,7 +278,7 @@ TEST(GelfChunks, MemoryIsBounded) {
 // TCP and HTTP
 
 TEST(GelfTcp, NulFramesInAnyPiecesWithTrailingNewlines) {
-  auto rx = gelf::MakeTcpReceiver(SocketReceiverSettings{});
+  auto rx = MakeGelfTcpReceiver(SocketReceiverSettings{});
   EXPECT_EQ(rx->name(), "gelf");
   const std::string stream = kMessage + std::string(1, '\0') + kMessage + "\n" + std::string(1, '\0') +
                              std::string(1, '\0') + "{bad" + std::string(1, '\0') + kMessage;
@@ -298,7 +299,7 @@ TEST(GelfTcp, NulFramesInAnyPiecesWithTrailingNewlines) {
 TEST(GelfTcp, OversizedFrameIsSkippedToTheNextNul) {
   SocketReceiverSettings settings;
   settings.max_event_bytes = 100;
-  auto session = gelf::MakeTcpReceiver(settings)->NewSession(PeerInfo{"p", false});
+  auto session = MakeGelfTcpReceiver(settings)->NewSession(PeerInfo{"p", false});
   SocketBatch b;
   session->Feed(std::string(150, 'x'), kNow, &b);
   session->Feed(std::string(150, 'x') + '\0' + kMessage + '\0', kNow, &b);
@@ -319,6 +320,10 @@ TEST(GelfHttp, PostGelfAnswers202AndRefusesBadMessages) {
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->reply.status, 202);
   ASSERT_EQ(got->events.size(), 1u);
+  EXPECT_EQ(got->events[0].msg, "hello");
+  req.body = testing::Zlib(kMessage);  // compressed, but not labelled so
+  got = rx->Handle(req);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->events[0].msg, "hello");
   req.body = "{}";
   auto bad = rx->Handle(req);

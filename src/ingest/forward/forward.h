@@ -19,7 +19,6 @@
 
 #include "core/event.h"
 #include "core/status.h"
-#include "ingest/socket_receivers.h"
 
 namespace sawlog::forward {
 
@@ -60,7 +59,5 @@ class SharedKeyHandshake {
 
 // sha512 of the concatenation, as lower-case hex.
 std::string Sha512Hex(std::initializer_list<std::string_view> parts);
-
-std::unique_ptr<StreamReceiver> MakeReceiver(const SocketReceiverSettings& settings);
 
 }  // namespace sawlog::forward

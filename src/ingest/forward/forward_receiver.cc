@@ -4,8 +4,10 @@
 #include "ingest/forward/msgpack_reader.h"
 #include "ingest/forward/msgpack_writer.h"
 #include "ingest/ingest.h"
+#include "ingest/socket_receivers.h"
 
-namespace sawlog::forward {
+namespace sawlog {
+namespace forward {
 
 namespace {
 
@@ -108,9 +110,10 @@ class Receiver final : public StreamReceiver {
 };
 
 }  // namespace
+}  // namespace forward
 
-std::unique_ptr<StreamReceiver> MakeReceiver(const SocketReceiverSettings& settings) {
-  return std::make_unique<Receiver>(settings);
+std::unique_ptr<StreamReceiver> MakeForwardReceiver(const SocketReceiverSettings& settings) {
+  return std::make_unique<forward::Receiver>(settings);
 }
 
-}  // namespace sawlog::forward
+}  // namespace sawlog

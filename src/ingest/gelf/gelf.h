@@ -18,7 +18,6 @@
 
 #include "core/event.h"
 #include "core/status.h"
-#include "ingest/socket_receivers.h"
 #include "parse/parse.h"
 
 namespace sawlog::gelf {
@@ -80,8 +79,5 @@ class ChunkAssembler {
   std::unordered_map<std::string, Pending> pending_;
   std::list<std::string> order_;  // keys, oldest first
 };
-
-std::unique_ptr<DatagramReceiver> MakeUdpReceiver(const SocketReceiverSettings& settings);
-std::unique_ptr<StreamReceiver> MakeTcpReceiver(const SocketReceiverSettings& settings);
 
 }  // namespace sawlog::gelf

@@ -5,6 +5,7 @@
 #include "ingest/gelf/gelf.h"
 #include "ingest/ingest.h"
 #include "ingest/receivers.h"
+#include "ingest/socket_receivers.h"
 
 namespace sawlog {
 
@@ -137,10 +138,10 @@ class HttpReceiver final : public Receiver {
 
   Result<ReceiverResult> Handle(ReceiverRequest& req) const override {
     if (req.method != "POST") return Status::InvalidArgument(std::string(kHttpPath) + " takes POST");
-    if (req.body.size() > kMaxEventBytes)
-      return Status::TooLarge("GELF message of " + std::to_string(req.body.size()) + " bytes exceeds the limit of " +
-                              std::to_string(kMaxEventBytes) + " bytes");
-    ASSIGN_OR_RETURN(auto event, DecodeMessage(req.body, req.now_ns, &ThreadParser()));
+    // Like Graylog, compression is also told by the body's first bytes: graypy sends zlib labelled
+    // "Content-Encoding: gzip,deflate", which the server has already undone or left alone.
+    ASSIGN_OR_RETURN(auto json, Uncompress(req.body, kMaxEventBytes));
+    ASSIGN_OR_RETURN(auto event, DecodeMessage(json, req.now_ns, &ThreadParser()));
     ReceiverResult result;
     result.events.push_back(std::move(event));
     result.reply.status = 202;
@@ -158,16 +159,15 @@ class HttpReceiver final : public Receiver {
 };
 
 }  // namespace
-
-std::unique_ptr<DatagramReceiver> MakeUdpReceiver(const SocketReceiverSettings& settings) {
-  return std::make_unique<UdpReceiver>(settings);
-}
-
-std::unique_ptr<StreamReceiver> MakeTcpReceiver(const SocketReceiverSettings& settings) {
-  return std::make_unique<TcpReceiver>(settings);
-}
-
 }  // namespace gelf
+
+std::unique_ptr<DatagramReceiver> MakeGelfUdpReceiver(const SocketReceiverSettings& settings) {
+  return std::make_unique<gelf::UdpReceiver>(settings);
+}
+
+std::unique_ptr<StreamReceiver> MakeGelfTcpReceiver(const SocketReceiverSettings& settings) {
+  return std::make_unique<gelf::TcpReceiver>(settings);
+}
 
 std::unique_ptr<Receiver> MakeGelfReceiver() { return std::make_unique<gelf::HttpReceiver>(); }
 

@@ -76,19 +76,14 @@ Result<Event> DecodeMessage(std::string_view json, int64_t now_ns, JsonParser* p
 }
 
 Result<std::string> Uncompress(std::string_view payload, size_t max_bytes) {
-  const auto b0 = payload.empty() ? 0 : static_cast<uint8_t>(payload[0]);
-  const auto b1 = payload.size() < 2 ? 0 : static_cast<uint8_t>(payload[1]);
-  // gzip: 1f 8b. zlib: CMF says deflate (low nibble 8) and CMF·256+FLG is a multiple of 31.
-  const bool gzip = b0 == 0x1f && b1 == 0x8b;
-  const bool zlib = (b0 & 0x0f) == 8 && (b0 * 256 + b1) % 31 == 0;
-  if (!gzip && !zlib) {
+  if (!StartsLikeZlibOrGzip(payload)) {
     if (payload.size() > max_bytes)
       return Status::TooLarge("GELF message of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
                               std::to_string(max_bytes) + " bytes");
     return std::string(payload);
   }
   auto text = DecodeContent("gzip", std::string(payload), max_bytes);
-  if (!text.ok()) return text.status().Annotate(gzip ? "gzip GELF message" : "zlib GELF message");
+  if (!text.ok()) return text.status().Annotate("compressed GELF message");
   return text;
 }
 
