@@ -415,3 +415,50 @@ def run_cli(binary: str, args: list[str], timeout: float = 120.0) -> subprocess.
         return subprocess.run([binary, *args], stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise Failure(f"`sawlog {' '.join(args)}` did not finish within {timeout:.0f} s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Real clients from npm (tests/e2e/npm: package.json and its committed package-lock.json)
+
+NPM_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "npm")
+
+
+def npm_package(name: str) -> str | None:
+    """The directory of the npm package NAME of tests/e2e/npm, installing the locked packages
+    first when they are missing (`npm ci`, which works offline from npm's cache once they have
+    been fetched). None, with the reason printed, when node or npm is not installed or the install
+    fails: the caller skips (exit 77)."""
+    import fcntl
+    path = os.path.join(NPM_DIR, "node_modules", name)
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        log("node or npm is not installed")
+        return None
+    # Tests run in parallel; one installs while the others wait.
+    with open(os.path.join(NPM_DIR, ".install.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isdir(path):
+            r = subprocess.run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], cwd=NPM_DIR,
+                               capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                log(f"npm ci in {NPM_DIR} failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
+                return None
+    return path if os.path.isdir(path) else None
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, q: str, want: int, timeout: float = 10.0) -> list[dict]:
+    """Queries until at least `want` events match (receivers over sockets store asynchronously
+    from the sender's point of view); returns the last result."""
+    deadline = time.monotonic() + timeout
+    rows: list[dict] = []
+    while time.monotonic() < deadline:
+        rows = query(port, q)
+        if len(rows) >= want:
+            return rows
+        time.sleep(0.05)
+    return rows
