@@ -4,6 +4,14 @@
 
 namespace sawlog {
 
+ReceiverReply TextErrorReply(const Status& status) {
+  ReceiverReply r;
+  r.status = HttpStatus(status.code());
+  r.content_type = "text/plain";
+  r.body = status.message() + "\n";
+  return r;
+}
+
 const std::vector<std::unique_ptr<Receiver>>& Receivers() {
   static const auto* const list = [] {
     auto* v = new std::vector<std::unique_ptr<Receiver>>;

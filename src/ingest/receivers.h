@@ -57,6 +57,9 @@ class Receiver {
   virtual ReceiverReply ErrorReply(const Status& status) const = 0;
 };
 
+// An error as a text/plain reply: the code table's status and the message (Loki, Graylog).
+ReceiverReply TextErrorReply(const Status& status);
+
 // The receivers, in routing order.
 const std::vector<std::unique_ptr<Receiver>>& Receivers();
 

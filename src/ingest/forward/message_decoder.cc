@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/coding.h"
 #include "core/json_writer.h"
 #include "core/timestamp.h"
 #include "ingest/forward/forward.h"
@@ -18,13 +19,6 @@ using msgpack::Type;
 using msgpack::Value;
 
 constexpr int8_t kEventTimeExt = 0;
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) out += {kDigits[c >> 4], kDigits[c & 15]};
-  return out;
-}
 
 // EventTime: seconds and nanoseconds, big-endian uint32s.
 bool EventTimeNs(const Value& v, int64_t* ns) {
@@ -87,7 +81,7 @@ bool ScalarText(const Value& v, std::string* out) {
     case Type::kBool: out->append(v.boolean ? "true" : "false"); return true;
     case Type::kExt: {
       int64_t ns;
-      out->append(EventTimeNs(v, &ns) ? FormatRfc3339Nano(ns) : Hex(v.bytes));
+      out->append(EventTimeNs(v, &ns) ? FormatRfc3339Nano(ns) : HexString(v.bytes));
       return true;
     }
     default: return false;

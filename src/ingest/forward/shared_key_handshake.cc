@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "core/coding.h"
 #include "ingest/forward/forward.h"
 #include "ingest/forward/msgpack_reader.h"
 #include "ingest/forward/msgpack_writer.h"
@@ -14,13 +15,6 @@ namespace sawlog::forward {
 namespace {
 
 constexpr size_t kNonceBytes = 16;
-
-std::string HexOf(const unsigned char* p, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += {kDigits[p[i] >> 4], kDigits[p[i] & 15]};
-  return out;
-}
 
 std::string Pong(bool ok, std::string_view reason, std::string_view hostname, std::string_view digest) {
   std::string out;
@@ -42,7 +36,7 @@ std::string Sha512Hex(std::initializer_list<std::string_view> parts) {
   EVP_DigestInit_ex(ctx.get(), EVP_sha512(), nullptr);
   for (auto p : parts) EVP_DigestUpdate(ctx.get(), p.data(), p.size());
   EVP_DigestFinal_ex(ctx.get(), digest, &n);
-  return HexOf(digest, n);
+  return HexString(std::string_view(reinterpret_cast<const char*>(digest), n));
 }
 
 SharedKeyHandshake::SharedKeyHandshake(std::string shared_key, std::string server_hostname)
@@ -50,7 +44,7 @@ SharedKeyHandshake::SharedKeyHandshake(std::string shared_key, std::string serve
   // In hex, so clients that decode msgpack strings as UTF-8 keep every byte of it.
   unsigned char nonce[kNonceBytes];
   if (RAND_bytes(nonce, sizeof(nonce)) != 1) abort();  // BUG: the system's random source failed
-  nonce_ = HexOf(nonce, sizeof(nonce));
+  nonce_ = HexString(std::string_view(reinterpret_cast<const char*>(nonce), sizeof(nonce)));
 }
 
 std::string SharedKeyHandshake::Helo() const {

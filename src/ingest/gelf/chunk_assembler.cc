@@ -1,20 +1,14 @@
 // Chunked GELF: reassembly with the spec's 5-second limit and a bound on what waits.
+#include "core/coding.h"
 #include "ingest/gelf/gelf.h"
 
 namespace sawlog::gelf {
 
 namespace {
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) out += {kDigits[c >> 4], kDigits[c & 15]};
-  return out;
-}
-
 // "message 0011223344556677 from 10.0.0.1:5000"
 std::string Name(std::string_view id, std::string_view sender) {
-  return "chunked GELF message " + Hex(id) + " from " + std::string(sender);
+  return "chunked GELF message " + HexString(id) + " from " + std::string(sender);
 }
 
 }  // namespace
