@@ -2,7 +2,8 @@
 """Load generator for the socket receivers: GELF over UDP and Fluentd forward over TCP, into a
 fresh `sawlog server` and its durable store.
 
-    /usr/bin/python3 bench/socket_receivers.py [--events 1000000] [--connections 2] [--data-root ../shared/data]
+    /usr/bin/python3 bench/socket_receivers.py [--events 1000000] [--connections 2] [--gelf-rate N]
+                                               [--only forward|gelf] [--data-root ../shared/data]
 
 forward/tcp: PackedForward messages of the 10,000 real [EventTime, {"log": ...}] entries of
 Fluent Bit's `vectors/parsers/msgpack/apache_10k.mp`, each with a chunk id; a connection sends its
@@ -25,6 +26,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser()
 ap.add_argument("--events", type=int, default=1_000_000)
 ap.add_argument("--connections", type=int, default=2)
+ap.add_argument("--gelf-rate", type=int, default=0, help="GELF datagrams per second over all senders (0: as fast as possible)")
+ap.add_argument("--only", choices=["forward", "gelf"], help="run one protocol only")
 ap.add_argument("--data-root", default=os.path.join(ROOT, "..", "shared", "data"))
 args = ap.parse_args()
 
@@ -92,8 +95,14 @@ def run_gelf(port: int, http_port: int, datagrams: list[bytes]) -> tuple[int, in
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
         n = len(datagrams)
+        start = time.monotonic()
+        rate = args.gelf_rate / args.connections
         for i in range(per_sender):
             s.sendto(datagrams[(i + k) % n], ("127.0.0.1", port))
+            if rate and i % 1000 == 999:  # paced in bursts of 1000
+                ahead = start + (i + 1) / rate - time.monotonic()
+                if ahead > 0:
+                    time.sleep(ahead)
         s.close()
 
     threads = [threading.Thread(target=sender, args=(k,)) for k in range(args.connections)]
@@ -122,6 +131,8 @@ def main() -> None:
                              "level": 6, "_source": "apache", "_n": i}).encode() for i, line in enumerate(lines)]
 
     for name in ("forward/tcp", "forward/tcp compressed", "gelf/udp"):
+        if args.only and not name.startswith(args.only):
+            continue
         work = tempfile.mkdtemp(prefix="sawlog-bench-sockets-")
         rport = e2e.free_udp_port() if name.startswith("gelf") else e2e.free_port()
         spec = name.split()[0]

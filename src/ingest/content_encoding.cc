@@ -27,7 +27,8 @@ Result<std::string> Inflate(std::string_view in, size_t max_bytes, std::string_v
   int rc = Z_OK;
   while (true) {
     if (out.size() >= max_bytes) return TooLarge(max_bytes);
-    size_t chunk = std::min<size_t>(max_bytes - out.size(), std::max<size_t>(in.size() * 4, 1 << 16));
+    // Small first steps: a GELF datagram of a few hundred bytes should not zero 64 KiB.
+    size_t chunk = std::min<size_t>(max_bytes - out.size(), std::max<size_t>(in.size() * 4, 1 << 12));
     size_t old = out.size();
     out.resize(old + chunk);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + old);
