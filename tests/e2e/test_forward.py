@@ -1,7 +1,8 @@
 """The Fluentd forward protocol with real clients: Debian's python3-fluent-logger (Message mode,
 integer and EventTime times) and npm's fluent-logger with requireAckResponse (Message,
 PackedForward and CompressedPackedForward, each event acknowledged), plus the shared-key handshake
-with a hand-built client (HELO, PING, PONG) and with fluent-logger's `security` option.
+with a hand-built client (HELO, PING, PONG) and with fluent-logger's `security` option, and
+forward/tls.
 
 Proves: every event is then found by /api/v1/query with the tag as the stream label `tag`, the
 record's `message` (or `log`) as _msg, nested maps as dotted fields and the entry's time as _time;
@@ -16,6 +17,7 @@ import datetime
 import hashlib
 import os
 import socket
+import ssl
 import subprocess
 import sys
 
@@ -166,6 +168,23 @@ def run(args, work):
               "the authenticated client's event is stored")
         check(len(e2e.query(srv.port, '_stream:{tag="jskey.node"}')) == 2, "fluent-logger's events with security are stored")
         check(e2e.query(srv.port, '_stream:{tag="auth.bad"}') == [], "the unauthenticated event is not stored")
+
+    # forward/tls: the same protocol inside TLS (a throw-away self-signed certificate).
+    cert, key_file = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1",
+                        "-keyout", key_file, "-out", cert], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"openssl req: {r.stderr[-500:]}")
+    port = e2e.free_port()
+    extra = ["--receive", f"forward/tls=127.0.0.1:{port}", "--tls-cert", cert, "--tls-key", key_file]
+    with e2e.Server(args.sawlog, os.path.join(work, "tls"), extra_args=extra) as srv:
+        os.makedirs(srv.work, exist_ok=True)
+        srv.start()
+        ctx = ssl.create_default_context(cafile=cert)
+        ctx.check_hostname = False
+        with ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10)) as s:
+            s.sendall(msgpack.packb(["tls.app", BASE, {"message": "over tls"}, {"chunk": "t-1"}]))
+            check(msgpack.unpackb(s.recv(100), raw=False) == {"ack": "t-1"}, "ack over TLS")
+        check([r["_msg"] for r in e2e.query(srv.port, '_stream:{tag="tls.app"}')] == ["over tls"], "event over TLS stored")
 
 
 if __name__ == "__main__":

@@ -200,7 +200,7 @@ class Decoder {
     if (!rest.Skip(&entries) || (!forward && !packed && !rest.Skip(&record))) return Bad(rest.error());
     std::string_view compressed;
     if (!rest.at_end()) RETURN_IF_ERROR(Option(&rest, &compressed));
-    if (!rest.at_end()) return Bad("a message has at most 4 items");
+    if (!rest.at_end()) return Bad("unexpected items after the option");
 
     if (!forward && !packed) {  // Message: time and record, side by side
       Entry(0, items.substr(0, entries.size() + record.size()));
