@@ -310,6 +310,23 @@ TEST(ForwardMessage, OversizedEventAndDeepRecordAreRejectedEntries) {
   ASSERT_EQ(d.errors.size(), 1u);
   EXPECT_NE(d.errors[0].find("limit of 1000 bytes"), std::string::npos) << d.errors[0];
 
+  // A long key above many small values: each leaf repeats the path, so the limit stops it early.
+  m.clear();
+  mp::AppendArray(&m, 3);
+  mp::AppendStr(&m, "t");
+  mp::AppendInt(&m, 1);
+  mp::AppendMap(&m, 1);
+  mp::AppendStr(&m, std::string(600, 'k'));
+  mp::AppendMap(&m, 1000);
+  for (int i = 0; i < 1000; ++i) {
+    mp::AppendInt(&m, i);
+    mp::AppendInt(&m, 0);
+  }
+  d = {};
+  ASSERT_TRUE(forward::DecodeMessage(m, kNow, 100000, &d).ok());
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_NE(d.errors[0].find("exceeds the limit of 100000 bytes"), std::string::npos) << d.errors[0];
+
   m.clear();
   mp::AppendArray(&m, 3);
   mp::AppendStr(&m, "t");

@@ -42,7 +42,7 @@ bool EntryTime(const Value& v, int64_t now_ns, int64_t* ns) {
       *ns = v.i == 0 ? now_ns : v.i * kNanosPerSecond;
       return true;
     case Type::kFloat: {
-      if (!std::isfinite(v.f) || std::fabs(v.f) > static_cast<double>(kMaxSeconds)) return false;
+      if (!std::isfinite(v.f) || std::fabs(v.f) >= static_cast<double>(kMaxSeconds)) return false;
       const double secs = std::floor(v.f);
       *ns = static_cast<int64_t>(secs) * kNanosPerSecond + std::llround((v.f - secs) * 1e9);
       if (*ns == 0) *ns = now_ns;
@@ -89,10 +89,11 @@ bool ScalarText(const Value& v, std::string* out) {
 }
 
 // Records → fields, as the JSON parser flattens objects: nested maps become dotted names, arrays
-// their JSON text, nils are dropped.
+// their JSON text, nils are dropped. Stops once the fields pass max_bytes: every leaf repeats its
+// path, so a long key above many small values would otherwise multiply the message's size.
 class Flattener {
  public:
-  explicit Flattener(Reader* r) : r_(r) {}
+  Flattener(Reader* r, size_t max_bytes) : r_(r), max_bytes_(max_bytes) {}
 
   bool Record(uint32_t pairs, std::vector<Field>* fields, std::string* why) {
     std::string name;
@@ -109,15 +110,15 @@ class Flattener {
       if (base > 0) name->push_back('.');
       if (!ScalarText(k, name)) return Fail(why, "a record key is " + std::string(TypeName(k.type)));
       if (!Read(&v, why)) return false;
+      std::string text;
       if (v.type == Type::kMap) {
         if (!Map(v.count, name, depth + 1, fields, why)) return false;
-      } else if (v.type == Type::kArray) {
-        std::string json;
-        if (!Json(v, &json, depth + 1, why)) return false;
-        fields->push_back({*name, std::move(json)});
-      } else {
-        std::string text;
-        if (ScalarText(v, &text)) fields->push_back({*name, std::move(text)});
+      } else if (v.type == Type::kArray ? Json(v, &text, depth + 1, why) : ScalarText(v, &text)) {
+        bytes_ += name->size() + text.size();
+        if (bytes_ > max_bytes_) return Fail(why, "event exceeds the limit of " + std::to_string(max_bytes_) + " bytes");
+        fields->push_back({*name, std::move(text)});
+      } else if (!why->empty()) {
+        return false;
       }
       name->resize(base);
     }
@@ -173,6 +174,8 @@ class Flattener {
   }
 
   Reader* r_;
+  const size_t max_bytes_;
+  size_t bytes_ = 0;
 };
 
 class Decoder {
@@ -291,7 +294,7 @@ class Decoder {
     if (record.type != Type::kMap)
       return Reject(index, "the record must be a map, not " + std::string(TypeName(record.type)));
     std::string why;
-    if (!Flattener(&r).Record(record.count, &e.fields, &why)) return Reject(index, why);
+    if (!Flattener(&r, max_event_bytes_).Record(record.count, &e.fields, &why)) return Reject(index, why);
     TakeMessage(&e);
     if (e.ApproximateBytes() > max_event_bytes_)
       return Reject(index, "event of " + std::to_string(e.ApproximateBytes()) + " bytes exceeds the limit of " +
