@@ -77,9 +77,10 @@ TEST(Msgpack, ReadsEveryScalarEncoding) {
     EXPECT_EQ(v.bytes, std::string(n, 'b'));
     EXPECT_TRUE(r.at_end());
   }
-  EXPECT_TRUE(mp::Reader(Bytes({0xc7, 0x02, 0x05, 'x', 'y'})).Read(&v));
+  const std::string ext8 = Bytes({0xc7, 0x02, 0x05, 'x', 'y'}), fixext1 = Bytes({0xd4, 0xff, 'z'});
+  EXPECT_TRUE(mp::Reader(ext8).Read(&v));
   EXPECT_TRUE(v.type == mp::Type::kExt && v.ext_type == 5 && v.bytes == "xy");
-  EXPECT_TRUE(mp::Reader(Bytes({0xd4, 0xff, 'z'})).Read(&v));
+  EXPECT_TRUE(mp::Reader(fixext1).Read(&v));
   EXPECT_TRUE(v.type == mp::Type::kExt && v.ext_type == -1 && v.bytes == "z");
 }
 
