@@ -5,7 +5,6 @@
 //
 //   ./build/bench/receivers [--benchmark_filter=gelf]
 #include <benchmark/benchmark.h>
-#include <zlib.h>
 
 #include <fstream>
 #include <iterator>
@@ -14,6 +13,7 @@
 
 #include "ingest/forward/msgpack_writer.h"
 #include "ingest/socket_receivers.h"
+#include "testing/deflate.h"
 
 namespace {
 
@@ -22,21 +22,6 @@ const std::string kData = SAWLOG_SHARED_DATA_DIR;
 std::string ReadFile(const std::string& relative) {
   std::ifstream in(kData + "/" + relative, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string Gzip(const std::string& in) {
-  uLongf n = compressBound(in.size()) + 32;
-  std::string out(n, '\0');
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 // GELF messages made from the real access-log lines, as graypy would send them.
@@ -52,7 +37,7 @@ std::vector<std::string> GelfDatagrams(bool gzip) {
     }
     json += "\",\"timestamp\":" + std::to_string(1795000000 + i) + ".125,\"level\":6,\"_source\":\"apache\",\"_n\":" +
             std::to_string(i) + "}";
-    out.push_back(gzip ? Gzip(json) : json);
+    out.push_back(gzip ? sawlog::testing::Gzip(json) : json);
   }
   return out;
 }
@@ -78,7 +63,7 @@ void Forward(benchmark::State& state, bool gzip) {
   std::string message;
   sawlog::msgpack::AppendArray(&message, 3);
   sawlog::msgpack::AppendStr(&message, "bench.apache");
-  sawlog::msgpack::AppendBin(&message, gzip ? Gzip(entries) : entries);
+  sawlog::msgpack::AppendBin(&message, gzip ? sawlog::testing::Gzip(entries) : entries);
   sawlog::msgpack::AppendMap(&message, 2);
   sawlog::msgpack::AppendStr(&message, "chunk");
   sawlog::msgpack::AppendStr(&message, "c");
