@@ -133,6 +133,17 @@ TEST(GelfMessage, SpecificationExamples) {
   }
 }
 
+// Every flattened field repeats its path: a long key above many values must not multiply memory.
+TEST(GelfMessage, LongKeyAboveManyValuesIsRefused) {
+  std::string json = R"({"short_message":"x","_)" + std::string(2000, 'k') + R"(":{)";
+  for (int i = 0; i < 100; ++i) json += (i ? ",\"" : "\"") + std::to_string(i) + "\":1";
+  json += "}}";
+  JsonParser parser;
+  auto e = gelf::DecodeMessage(json, kNow, &parser);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("flattened fields exceed"), std::string::npos) << e.status().message();
+}
+
 // ---------------------------------------------------------------------------------------------
 // UDP: compression and chunks
 
