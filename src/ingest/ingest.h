@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,28 @@ struct DecodedBatch {
 
 // Parses parameters such as `_time_field`, `_msg_field` and `_stream_fields` (comma-separated).
 Result<IngestParams> ParseIngestParams(const std::vector<std::pair<std::string, std::string>>& query);
+
+class JsonParser;
+
+// One line of NDJSON as DecodeNdjson reads it, for the receivers that get lines one at a time.
+// Keeps its parser's buffers between lines: one per thread.
+class NdjsonLineDecoder {
+ public:
+  explicit NdjsonLineDecoder(IngestParams params);
+  ~NdjsonLineDecoder();
+  NdjsonLineDecoder(const NdjsonLineDecoder&) = delete;
+  NdjsonLineDecoder& operator=(const NdjsonLineDecoder&) = delete;
+
+  // The event of one line (received at now_ns), or InvalidArgument saying why not. `padding`:
+  // how many readable bytes follow the line in memory (see JsonParser).
+  Status Decode(std::string_view line, size_t padding, int64_t now_ns, Event* out);
+
+ private:
+  IngestParams params_;
+  std::unique_ptr<JsonParser> parser_;
+  std::vector<Field> fields_;
+  std::vector<std::pair<std::string, std::string>> labels_;
+};
 
 // One JSON object per line; blank lines are skipped. Reads up to 64 bytes past the end of body
 // when its capacity allows (see JsonParser), so callers reserve that.

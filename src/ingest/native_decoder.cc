@@ -50,40 +50,53 @@ Result<IngestParams> ParseIngestParams(const std::vector<std::pair<std::string, 
   return p;
 }
 
+NdjsonLineDecoder::NdjsonLineDecoder(IngestParams params)
+    : params_(std::move(params)), parser_(std::make_unique<JsonParser>()) {}
+
+NdjsonLineDecoder::~NdjsonLineDecoder() = default;
+
+Status NdjsonLineDecoder::Decode(std::string_view line, size_t padding, int64_t now_ns, Event* out) {
+  fields_.clear();
+  RETURN_IF_ERROR(parser_->ParseObject(line, padding, &fields_));
+  Event& e = *out;
+  e.ingest_time = now_ns;
+  e.time = now_ns;
+  bool have_time = false, have_msg = false;
+  labels_.clear();
+  e.msg.clear();
+  e.fields.clear();
+  e.fields.reserve(fields_.size());
+  auto listed = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (auto& f : fields_) {
+    if (!have_time && listed(params_.time_fields, f.name)) {
+      auto t = ParseTimestamp(f.value);
+      if (!t.ok()) return Status::InvalidArgument("field '" + f.name + "': " + t.status().message());
+      e.time = t.value();
+      have_time = true;
+      continue;
+    }
+    if (!have_msg && listed(params_.msg_fields, f.name)) {
+      e.msg = std::move(f.value);
+      have_msg = true;
+      continue;
+    }
+    if (listed(params_.stream_fields, f.name)) labels_.emplace_back(f.name, f.value);
+    e.fields.push_back(std::move(f));
+  }
+  e.stream = CanonicalStream(labels_);
+  return Status::Ok();
+}
+
 DecodedBatch DecodeNdjson(std::string_view body, size_t padding, const IngestParams& params) {
   DecodedBatch batch;
-  JsonParser parser;
-  std::vector<Field> fields;
-  std::vector<std::pair<std::string, std::string>> labels;
+  NdjsonLineDecoder decoder(params);
   ForEachLine(body, [&](size_t number, std::string_view line, size_t after) {
     if (line.size() > kMaxEventBytes) return Reject(&batch, number, TooBig(line.size()));
-    fields.clear();
-    Status st = parser.ParseObject(line, after + padding, &fields);
-    if (!st.ok()) return Reject(&batch, number, st.message());
     Event e;
-    e.ingest_time = params.now_ns;
-    e.time = params.now_ns;
-    bool have_time = false, have_msg = false;
-    labels.clear();
-    e.fields.reserve(fields.size());
-    for (auto& f : fields) {
-      if (!have_time && std::find(params.time_fields.begin(), params.time_fields.end(), f.name) != params.time_fields.end()) {
-        auto t = ParseTimestamp(f.value);
-        if (!t.ok()) return Reject(&batch, number, "field '" + f.name + "': " + t.status().message());
-        e.time = t.value();
-        have_time = true;
-        continue;
-      }
-      if (!have_msg && std::find(params.msg_fields.begin(), params.msg_fields.end(), f.name) != params.msg_fields.end()) {
-        e.msg = std::move(f.value);
-        have_msg = true;
-        continue;
-      }
-      if (std::find(params.stream_fields.begin(), params.stream_fields.end(), f.name) != params.stream_fields.end())
-        labels.emplace_back(f.name, f.value);
-      e.fields.push_back(std::move(f));
-    }
-    e.stream = CanonicalStream(labels);
+    Status st = decoder.Decode(line, after + padding, params.now_ns, &e);
+    if (!st.ok()) return Reject(&batch, number, st.message());
     batch.events.push_back(std::move(e));
   });
   return batch;

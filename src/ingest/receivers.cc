@@ -25,6 +25,9 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers() {
 
 const std::vector<SocketReceiverKind>& SocketReceiverKinds() {
   static const auto* const list = new std::vector<SocketReceiverKind>{
+      {.spec = "syslog/udp", .transport = "udp", .default_port = 514, .make_datagram = MakeSyslogDatagramReceiver},
+      {.spec = "syslog/tcp", .transport = "tcp", .default_port = 514, .make_stream = MakeSyslogStreamReceiver},
+      {.spec = "syslog/tls", .transport = "tls", .default_port = 6514, .make_stream = MakeSyslogStreamReceiver},
       {.spec = "lines/tcp", .transport = "tcp", .default_port = 5170, .make_stream = MakeLinesReceiver},
       {.spec = "gelf/udp", .transport = "udp", .default_port = 12201, .make_datagram = MakeGelfUdpReceiver},
       {.spec = "gelf/tcp", .transport = "tcp", .default_port = 12201, .make_stream = MakeGelfTcpReceiver},

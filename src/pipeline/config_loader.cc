@@ -79,8 +79,12 @@ Result<Config> Loader::Load(const YAML::Node& root) {
   if (!receivers) return config;
   st = ForEachEntry(*receivers, "receivers", [&](const YAML::Node& name, const YAML::Node& value) -> Status {
     bool known = false;
-    for (auto r : kReceiverNames) known |= r == name.Scalar();
-    if (!known) return Error(name, "unknown receiver '" + name.Scalar() + "' (known: native, elasticsearch, loki)");
+    std::string names;
+    for (auto r : kReceiverNames) {
+      known |= r == name.Scalar();
+      names += (names.empty() ? "" : ", ") + std::string(r);
+    }
+    if (!known) return Error(name, "unknown receiver '" + name.Scalar() + "' (known: " + names + ")");
     std::string pipeline;
     RETURN_IF_ERROR(ForEachEntry(value, "receiver '" + name.Scalar() + "'", [&](const YAML::Node& k, const YAML::Node& v) -> Status {
       if (k.Scalar() != "pipeline") return Error(k, "unknown key '" + k.Scalar() + "' (known: pipeline)");

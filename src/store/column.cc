@@ -20,6 +20,56 @@ bool ReadScale(std::string_view* data, size_t at, int64_t* scale) {
   data->remove_prefix(at + 1);
   return true;
 }
+// Decodes `count` zig-zag varint deltas from the front of *data into their running sums times
+// scale. Inline, with a one-byte fast path: _time is such a column, decoded for every scanned row.
+bool DecodeDeltas(std::string_view* data, size_t count, int64_t scale, int64_t* out) {
+  const auto* p = reinterpret_cast<const uint8_t*>(data->data());
+  const auto* end = p + data->size();
+  uint64_t prev = 0;
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t u;
+    if (end - p >= 10) {
+      // Unrolled: no bounds checks, each byte's test predictable for runs of similar deltas.
+      uint64_t b = *p++;
+      u = b & 0x7f;
+      if (b >= 0x80) {
+        b = *p++; u |= (b & 0x7f) << 7;
+        if (b >= 0x80) {
+          b = *p++; u |= (b & 0x7f) << 14;
+          if (b >= 0x80) {
+            b = *p++; u |= (b & 0x7f) << 21;
+            if (b >= 0x80) {
+              b = *p++; u |= (b & 0x7f) << 28;
+              int shift = 35;
+              while (b >= 0x80) {
+                if (shift > 63) return false;
+                b = *p++;
+                u |= (b & 0x7f) << shift;
+                shift += 7;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      u = 0;
+      int shift = 0;
+      for (;;) {
+        if (p == end || shift > 63) return false;
+        const uint8_t byte = *p++;
+        u |= static_cast<uint64_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) break;
+        shift += 7;
+      }
+    }
+    // Deltas wrap modulo 2^64, so any two int64 values have one.
+    prev += (u >> 1) ^ (~(u & 1) + 1);
+    out[i] = static_cast<int64_t>(prev * static_cast<uint64_t>(scale));
+  }
+  data->remove_prefix(static_cast<size_t>(p - reinterpret_cast<const uint8_t*>(data->data())));
+  return true;
+}
+
 }  // namespace
 
 bool IsCanonicalInt(std::string_view s, int64_t* value) {
@@ -117,84 +167,91 @@ Status DecodeIntColumn(std::string_view data, size_t rows, std::vector<int64_t>*
   }
   int64_t scale;
   if (!ReadScale(&data, 2, &scale)) return Status::Corruption("column: bad integer scale");
-  Decoder in(data);
   out->resize(rows);
-  int64_t prev = 0;
-  for (auto& v : *out) {
-    int64_t delta;
-    if (!in.GetVarsint64(&delta)) return Status::Corruption("column: truncated integers");
-    prev = static_cast<int64_t>(static_cast<uint64_t>(prev) + static_cast<uint64_t>(delta));
-    v = static_cast<int64_t>(static_cast<uint64_t>(prev) * static_cast<uint64_t>(scale));
-  }
-  if (!in.empty()) return Status::Corruption("column: bytes left after the values");
+  if (!DecodeDeltas(&data, rows, scale, out->data())) return Status::Corruption("column: truncated integers");
+  if (!data.empty()) return Status::Corruption("column: bytes left after the values");
   return Status::Ok();
 }
 
-Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optional<std::string_view>>* values,
-                    std::vector<std::string>* storage) {
+Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out) {
   auto bad = [](const char* why) { return Status::Corruption(std::string("column: ") + why); };
   if (data.size() < 2) return bad("too short");
   auto encoding = static_cast<ColumnEncoding>(static_cast<uint8_t>(data[0]));
   uint8_t presence = static_cast<uint8_t>(data[1]);
   data.remove_prefix(2);
-  values->assign(rows, std::nullopt);
-  std::vector<size_t> present_rows;
-  present_rows.reserve(rows);
-  if (presence == kAllPresent) {
-    for (size_t i = 0; i < rows; ++i) present_rows.push_back(i);
-  } else if (presence == kBitmap) {
+  std::string_view bitmap;
+  size_t present_count = rows;
+  if (presence == kBitmap) {
     size_t n = (rows + 7) / 8;
     if (data.size() < n) return bad("truncated presence bitmap");
-    for (size_t i = 0; i < rows; ++i)
-      if (static_cast<uint8_t>(data[i / 8]) & (1 << (i % 8))) present_rows.push_back(i);
+    bitmap = data.substr(0, n);
     data.remove_prefix(n);
-  } else {
+    present_count = 0;
+    for (size_t i = 0; i < rows; ++i) present_count += (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1;
+  } else if (presence != kAllPresent) {
     return bad("unknown presence kind");
   }
+  auto has = [&](size_t r) { return bitmap.empty() || ((static_cast<uint8_t>(bitmap[r / 8]) >> (r % 8)) & 1); };
   Decoder in(data);
+  out->dict.clear();
+  out->codes.clear();
+  out->ints.clear();
+  out->present.clear();
+  out->strings.clear();
   switch (encoding) {
-    case ColumnEncoding::kConst: {
-      std::string_view v;
-      if (!in.GetLengthPrefixed(&v)) return bad("truncated constant");
-      for (size_t r : present_rows) (*values)[r] = v;
-      break;
+    case ColumnEncoding::kConst:
+    case ColumnEncoding::kDict: {
+      out->kind = TypedColumn::Kind::kDict;
+      uint64_t n = 1;
+      if (encoding == ColumnEncoding::kDict && (!in.GetVarint64(&n) || n > kMaxDictValues)) return bad("bad dictionary size");
+      out->dict.resize(n);
+      for (auto& d : out->dict)
+        if (!in.GetLengthPrefixed(&d)) return bad(encoding == ColumnEncoding::kConst ? "truncated constant" : "truncated dictionary");
+      std::string_view idx;
+      if (encoding == ColumnEncoding::kDict) {
+        if (in.remaining() != present_count) return bad("dictionary index count mismatch");
+        idx = data.substr(data.size() - in.remaining());
+      } else if (!in.empty()) {
+        return bad("bytes left after the values");
+      }
+      out->codes.resize(rows);
+      size_t k = 0;
+      for (size_t r = 0; r < rows; ++r) {
+        if (!has(r)) {
+          out->codes[r] = TypedColumn::kAbsent;
+          continue;
+        }
+        uint8_t i = idx.empty() ? 0 : static_cast<uint8_t>(idx[k++]);
+        if (i >= n) return bad("dictionary index out of range");
+        out->codes[r] = i;
+      }
+      return Status::Ok();
     }
     case ColumnEncoding::kInt: {
+      out->kind = TypedColumn::Kind::kInt;
       int64_t scale;
       std::string_view rest = data;
       if (!ReadScale(&rest, 0, &scale)) return bad("bad integer scale");
-      in = Decoder(rest);
-      int64_t prev = 0;
-      char buf[24];
-      storage->reserve(storage->size() + present_rows.size());
-      for (size_t r : present_rows) {
-        int64_t delta;
-        if (!in.GetVarsint64(&delta)) return bad("truncated integers");
-        prev = static_cast<int64_t>(static_cast<uint64_t>(prev) + static_cast<uint64_t>(delta));
-        auto res = std::to_chars(buf, buf + sizeof(buf),
-                                 static_cast<int64_t>(static_cast<uint64_t>(prev) * static_cast<uint64_t>(scale)));
-        storage->emplace_back(buf, res.ptr);
-        (*values)[r] = storage->back();
-      }
-      break;
-    }
-    case ColumnEncoding::kDict: {
-      uint64_t n;
-      if (!in.GetVarint64(&n) || n > kMaxDictValues) return bad("bad dictionary size");
-      std::vector<std::string_view> dict(n);
-      for (auto& d : dict)
-        if (!in.GetLengthPrefixed(&d)) return bad("truncated dictionary");
-      if (in.remaining() != present_rows.size()) return bad("dictionary index count mismatch");
-      std::string_view idx = data.substr(data.size() - in.remaining());
-      for (size_t k = 0; k < present_rows.size(); ++k) {
-        uint8_t i = static_cast<uint8_t>(idx[k]);
-        if (i >= n) return bad("dictionary index out of range");
-        (*values)[present_rows[k]] = dict[i];
+      out->ints.assign(rows, 0);
+      if (!DecodeDeltas(&rest, present_count, scale, out->ints.data())) return bad("truncated integers");
+      if (!rest.empty()) return bad("bytes left after the values");
+      if (!bitmap.empty()) {
+        // Spread the present rows' values to their rows, from the back so none is overwritten.
+        out->present.assign(rows, 0);
+        size_t k = present_count;
+        for (size_t r = rows; r-- > 0;) {
+          if (!has(r)) continue;
+          out->present[r] = 1;
+          out->ints[r] = out->ints[--k];
+        }
+        for (size_t r = 0; r < rows; ++r)
+          if (!out->present[r]) out->ints[r] = 0;
       }
       return Status::Ok();
     }
     case ColumnEncoding::kRaw: {
-      std::vector<uint64_t> lengths(present_rows.size());
+      out->kind = TypedColumn::Kind::kStrings;
+      std::vector<uint64_t> lengths(present_count);
       uint64_t total = 0;
       for (auto& len : lengths) {
         if (!in.GetVarint64(&len) || len > data.size()) return bad("truncated lengths");
@@ -202,17 +259,46 @@ Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optiona
       }
       if (total != in.remaining()) return bad("string bytes mismatch");
       std::string_view bytes = data.substr(data.size() - in.remaining());
-      size_t pos = 0;
-      for (size_t k = 0; k < present_rows.size(); ++k) {
-        (*values)[present_rows[k]] = bytes.substr(pos, lengths[k]);
-        pos += lengths[k];
+      out->strings.assign(rows, std::nullopt);
+      size_t pos = 0, k = 0;
+      for (size_t r = 0; r < rows; ++r) {
+        if (!has(r)) continue;
+        out->strings[r] = bytes.substr(pos, lengths[k]);
+        pos += lengths[k++];
       }
       return Status::Ok();
     }
-    default:
-      return bad("unknown encoding");
   }
-  if (!in.empty()) return bad("bytes left after the values");
+  return bad("unknown encoding");
+}
+
+Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optional<std::string_view>>* values,
+                    std::vector<std::string>* storage) {
+  TypedColumn t;
+  RETURN_IF_ERROR(DecodeTypedColumn(data, rows, &t));
+  switch (t.kind) {
+    case TypedColumn::Kind::kStrings:
+      *values = std::move(t.strings);
+      break;
+    case TypedColumn::Kind::kDict:
+      values->assign(rows, std::nullopt);
+      for (size_t r = 0; r < rows; ++r)
+        if (t.codes[r] != TypedColumn::kAbsent) (*values)[r] = t.dict[t.codes[r]];
+      break;
+    case TypedColumn::Kind::kInt: {
+      values->assign(rows, std::nullopt);
+      char buf[24];
+      // Views into storage must stay valid as it grows.
+      storage->reserve(storage->size() + rows);
+      for (size_t r = 0; r < rows; ++r) {
+        if (!t.present.empty() && !t.present[r]) continue;
+        auto res = std::to_chars(buf, buf + sizeof(buf), t.ints[r]);
+        storage->emplace_back(buf, res.ptr);
+        (*values)[r] = storage->back();
+      }
+      break;
+    }
+  }
   return Status::Ok();
 }
 

@@ -26,6 +26,22 @@ inline constexpr size_t kMaxDictValues = 256;
 // Returns the encoded (uncompressed) column and the encoding chosen.
 std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding);
 
+// A column decoded as stored, for code that works on values rather than rows (the folds of
+// stats and top): dictionary codes, integers, or strings.
+struct TypedColumn {
+  enum class Kind { kDict, kInt, kStrings };
+  static constexpr uint16_t kAbsent = 0xffff;
+  Kind kind = Kind::kStrings;
+  std::vector<std::string_view> dict;  // kDict (a const column is a dictionary of one)
+  std::vector<uint16_t> codes;         // kDict: each row's index into dict, or kAbsent
+  std::vector<int64_t> ints;           // kInt: each row's value (0 where absent)
+  std::vector<uint8_t> present;        // kInt: 1 where the row has a value; empty when all do
+  std::vector<std::optional<std::string_view>> strings;  // kStrings: each row's value
+};
+
+// Decodes into the column's own kind; views point into `data`.
+Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out);
+
 // Decodes rows values; absent rows are nullopt. Views point into `data` or `storage`.
 Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optional<std::string_view>>* values,
                     std::vector<std::string>* storage);

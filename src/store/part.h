@@ -14,6 +14,7 @@
 #include "core/event.h"
 #include "core/status.h"
 #include "store/bloom_cache.h"
+#include "store/column.h"
 
 namespace sawlog {
 
@@ -90,6 +91,10 @@ class BlockReader {
   // The field's value in every row (inner nullopt: no row has it); nullopt when rows differ.
   // Decodes the column.
   Result<std::optional<std::optional<std::string_view>>> Constant(std::string_view name);
+  // The field's column decoded as stored (for folds over values); nullptr when no row has it.
+  Result<const TypedColumn*> Typed(std::string_view name);
+  // Every row's _time (DecodeTime() first when Load() was told not to), ascending.
+  const std::vector<int64_t>& times() const { return times_; }
   // Decodes the columns with these names; null: every column, _ingest_time included (Load()
   // decodes _time).
   Status Decode(const std::vector<std::string>* names);
@@ -121,6 +126,7 @@ class BlockReader {
   std::vector<std::string> raws_;
   std::vector<std::shared_ptr<std::vector<std::string>>> int_homes_;  // other int columns' values
   std::vector<int64_t> times_, ingest_times_;
+  std::vector<std::unique_ptr<TypedColumn>> typed_;
 };
 
 // A part file opened for reading. Thread-safe: blocks may be read concurrently.

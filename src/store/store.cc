@@ -123,12 +123,27 @@ class WholeBlock final : public BlockView {
     if (status_.ok()) status_ = c.status();
     return std::nullopt;
   }
+  const TypedColumn* Column(std::string_view name) override {
+    auto c = block_.Typed(name);
+    if (c.ok()) return c.value();
+    if (status_.ok()) status_ = c.status();
+    return nullptr;
+  }
+  const std::vector<int64_t>& Times() override {
+    if (!time_decoded_ && status_.ok()) {
+      status_ = block_.DecodeTime();
+      time_decoded_ = status_.ok();
+    }
+    static const std::vector<int64_t> kNone;
+    return time_decoded_ ? block_.times() : kNone;
+  }
   const Status& status() const { return status_; }
 
  private:
   BlockReader& block_;
   const BlockInfo& info_;
   Status status_;
+  bool time_decoded_ = false;
 };
 
 class BlockRowView final : public RowView {

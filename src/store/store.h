@@ -21,6 +21,7 @@
 #include "core/env.h"
 #include "core/event.h"
 #include "core/status.h"
+#include "store/column.h"
 
 namespace sawlog {
 
@@ -121,6 +122,12 @@ class BlockView {
   virtual int64_t max_time() const = 0;
   // The field's value in every row (an inner nullopt: no row has it); nullopt when rows differ.
   virtual std::optional<std::optional<std::string_view>> Constant(std::string_view name) = 0;
+  // The field's column as stored (dictionary codes, integers or strings; store/column.h), read
+  // and decoded on first use; nullptr when no row has it (or it could not be read: see the
+  // scan's error).
+  virtual const TypedColumn* Column(std::string_view name) = 0;
+  // Every row's _time, ascending; empty when it could not be read.
+  virtual const std::vector<int64_t>& Times() = 0;
 };
 
 class RowFold {

@@ -214,6 +214,68 @@ TEST(QueryLimits, ResultsOverTheMemoryCapFailTheQuery) {
   EXPECT_EQ(result->size(), 500u);
 }
 
+// Stats over whole stored blocks read columns (dictionary codes, integers, strings) instead of
+// rows; a filter that matches every row forces the row path. Both must give the same rows.
+TEST(StatsFold, WholeBlocksByColumnsAgreeWithRowByRow) {
+  SetLogEnabled(false);
+  testing::MemEnv env;
+  auto store = OpenTestStore(&env);
+  ASSERT_TRUE(store.ok());
+  std::mt19937 rng(7);
+  const char* levels[] = {"info", "warn", "error", "debug"};
+  for (int batch = 0; batch < 3; ++batch) {
+    std::vector<Event> events(3000);
+    for (size_t i = 0; i < events.size(); ++i) {
+      Event& e = events[i];
+      e.time = e.ingest_time = kNow - static_cast<int64_t>(rng() % 7200) * kNanosPerSecond - static_cast<int64_t>(i);
+      e.stream = CanonicalStream({{"service", batch == 1 ? "api" : "web"}});
+      e.msg = "request " + std::to_string(i);
+      e.fields.push_back({"status", std::to_string(200 + 100 * (rng() % 4))});       // an integer column
+      e.fields.push_back({"level", levels[rng() % (batch == 2 ? 1 : 4)]});            // dictionary or const
+      e.fields.push_back({"path", "/p/" + std::to_string(rng() % 1500)});              // strings
+      if (rng() % 5) e.fields.push_back({"bytes", std::to_string(rng() % 100000)});    // integers, some absent
+      if (batch == 1 && i % 7 == 0) e.fields.push_back({"dur", i % 2 ? "0.25" : "slow"});  // numbers and text
+    }
+    ASSERT_TRUE((*store)->Append("default", events).ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+  }
+  const char* pipes[] = {
+      "stats by (status) count()",
+      "stats by (level, status) count(), count(bytes)",
+      "stats by (_time:10m) count(), sum(bytes)",
+      "stats by (_time:1m, level) count()",
+      "stats by (path) count() | sort by (path) | limit 50",
+      "top 10 by (path)",
+      "top 3 by (level)",
+      "stats quantile(0.99, bytes), median(bytes), avg(bytes), min(bytes), max(bytes), sum(bytes)",
+      "stats by (level) min(dur), max(dur), avg(dur), count(dur), rate()",
+      "stats by (_stream, status) count()",
+      "stats by (nosuch) count(), sum(nosuch)",
+      "stats by (bytes) count() | sort by (bytes) | limit 20",
+  };
+  for (const char* pipe : pipes) {
+    SCOPED_TRACE(pipe);
+    QueryRequest whole, rows;
+    whole.text = std::string("* | ") + pipe;
+    rows.text = std::string("-nosuchword | ") + pipe;
+    whole.now_ns = rows.now_ns = kNow;
+    auto a = RunQuery(store->get(), whole);
+    auto b = RunQuery(store->get(), rows);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    auto json = [](const std::vector<Row>& rs) {
+      std::string out;
+      for (const auto& r : rs) {
+        r.AppendJson(&out);
+        out += "\n";
+      }
+      return out;
+    };
+    EXPECT_FALSE(a->empty());
+    EXPECT_EQ(json(*a), json(*b));
+  }
+}
+
 // A stream selector prunes blocks by the parts' stream index, before any is read.
 TEST(StreamIndex, SelectorPrunesBlocksBeforeReadingThem) {
   SetLogEnabled(false);

@@ -6,12 +6,16 @@
 #include "query/pipes/stats.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <xxhash.h>
 
 #include "core/coding.h"
 #include "core/timestamp.h"
@@ -62,19 +66,82 @@ struct Acc {
   }
 };
 
-struct KeyHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+// The groups of a fold: each key (its bytes as StatsPart::Add writes them) with the functions'
+// states, in flat arrays with the keys in one arena. A lookup is one probe of a table of hashes,
+// one read of the arena (the key and its group's number side by side) and the group's states:
+// with many groups each is a cache miss, so there are no more than these. Groups number 0, 1, ...
+class Groups {
+ public:
+  explicit Groups(size_t funcs) : nf_(funcs) {}
+  static uint64_t Hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+  // The states of key's group, added when new (*fresh tells).
+  Acc* Find(std::string_view key, bool* fresh) { return Find(key, Hash(key), fresh); }
+  Acc* Find(std::string_view key, uint64_t h, bool* fresh) {
+    if ((size() + 1) * 2 > table_.size()) Grow();
+    const uint64_t tag = h & ~uint64_t{0xffffffff};
+    size_t i = h & (table_.size() - 1);
+    for (;; i = (i + 1) & (table_.size() - 1)) {
+      const uint64_t slot = table_[i];
+      if (slot == 0) break;
+      if ((slot & ~uint64_t{0xffffffff}) != tag) continue;
+      const char* e = arena_.data() + (slot & 0xffffffff) - 1;
+      uint32_t g, len;
+      std::memcpy(&g, e, 4);
+      std::memcpy(&len, e + 4, 4);
+      if (len == key.size() && std::memcmp(e + 8, key.data(), len) == 0) {
+        *fresh = false;
+        return accs(g);
+      }
+    }
+    const uint32_t g = static_cast<uint32_t>(size()), len = static_cast<uint32_t>(key.size());
+    table_[i] = tag | (arena_.size() + 1);
+    offsets_.push_back(arena_.size());
+    arena_.append(reinterpret_cast<const char*>(&g), 4);
+    arena_.append(reinterpret_cast<const char*>(&len), 4);
+    arena_.append(key);
+    accs_.resize(accs_.size() + nf_);
+    *fresh = true;
+    return accs(g);
+  }
+  size_t size() const { return offsets_.size(); }
+  bool empty() const { return offsets_.empty(); }
+  std::string_view key(size_t g) const {
+    uint32_t len;
+    std::memcpy(&len, arena_.data() + offsets_[g] + 4, 4);
+    return std::string_view(arena_).substr(offsets_[g] + 8, len);
+  }
+  Acc* accs(size_t g) { return accs_.data() + g * nf_; }
+  // The arena's offsets are 32 bits (with the memory cap far below): past that, fold by rows.
+  bool full() const { return arena_.size() > (uint64_t{1} << 31); }
+
+ private:
+  void Grow() {
+    table_.assign(std::max<size_t>(64, table_.size() * 2), 0);
+    for (size_t g = 0; g < size(); ++g) {
+      std::string_view k = key(g);
+      const uint64_t h = XXH3_64bits(k.data(), k.size());
+      size_t i = h & (table_.size() - 1);
+      while (table_[i] != 0) i = (i + 1) & (table_.size() - 1);
+      table_[i] = (h & ~uint64_t{0xffffffff}) | (offsets_[g] + 1);
+    }
+  }
+
+  size_t nf_;
+  std::vector<uint64_t> table_;  // per slot: the key hash's high half | arena offset + 1; 0: empty
+  std::string arena_;            // per group: its number (4 bytes), key length (4), key
+  std::vector<size_t> offsets_;  // group g's entry in arena_
+  std::vector<Acc> accs_;        // group g's states: [g * funcs, (g + 1) * funcs)
 };
-struct KeyEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-};
-using Groups = std::unordered_map<std::string, std::vector<Acc>, KeyHash, KeyEq>;
 
 int64_t Bucket(int64_t t, int64_t step) {
   int64_t b = t / step * step;
   return (t < 0 && b != t) ? b - step : b;
+}
+
+// A `by` field's value as it goes into a group key: length first.
+void AppendKeyPart(std::string_view value, std::string* key) {
+  PutVarint64(key, value.size());
+  key->append(value);
 }
 
 class StatsFold;
@@ -87,7 +154,19 @@ class StatsPart final : public RowFold::Part {
   Groups& groups() { return groups_; }
 
  private:
-  void AddValue(const FuncSpec& f, const RowView& row, Acc* a);
+  // Adds one row's value of f's field (nullopt: the row lacks it) to a; `number` is its
+  // numeric value when the caller already knows it (an integer column).
+  void AddValue(const FuncSpec& f, std::optional<std::string_view> v, const double* number, int64_t time, Acc* a);
+  // Counts by keys that are the same in every row of the block: no row is read.
+  bool AddConstantBlock(BlockView& block);
+  // Any block, column by column: rows are grouped within the block by their keys' codes or
+  // values, and each group of the block is merged into the part once.
+  bool AddBlockByColumns(BlockView& block);
+  // The states of key's group, added when new.
+  Acc* Group(std::string_view key) { return Group(key, Groups::Hash(key)); }
+  Acc* Group(std::string_view key, uint64_t hash);
+  // Counts rows by a key of nearly unique strings, each row straight to its group.
+  void CountByStrings(const TypedColumn& col);
 
   StatsFold* fold_;
   const StatsSpec& spec_;
@@ -98,7 +177,7 @@ class StatsPart final : public RowFold::Part {
 
 class StatsFold final : public Fold {
  public:
-  StatsFold(const StatsSpec& spec, const PipeContext& ctx) : spec_(spec), ctx_(ctx) {}
+  StatsFold(const StatsSpec& spec, const PipeContext& ctx) : spec_(spec), ctx_(ctx), groups_(spec.funcs.size()) {}
   const StatsSpec& spec() const { return spec_; }
 
   std::unique_ptr<Part> NewPart() override { return std::make_unique<StatsPart>(this); }
@@ -108,13 +187,11 @@ class StatsFold final : public Fold {
       groups_ = std::move(from);
       return;
     }
-    for (auto& [key, accs] : from) {
-      auto [it, fresh] = groups_.try_emplace(key);
-      if (fresh) {
-        it->second = std::move(accs);
-        continue;
-      }
-      for (size_t i = 0; i < accs.size(); ++i) it->second[i].Merge(std::move(accs[i]));
+    const size_t nf = spec_.funcs.size();
+    for (size_t g = 0; g < from.size(); ++g) {
+      bool fresh;
+      Acc* to = groups_.Find(from.key(g), &fresh);
+      for (size_t i = 0; i < nf; ++i) to[i].Merge(std::move(from.accs(g)[i]));
     }
   }
   // A part outgrew the memory allowed: say why (in the query's error, like every pipe), and stop.
@@ -140,7 +217,7 @@ class StatsFold final : public Fold {
   std::mutex mu_;
 };
 
-StatsPart::StatsPart(StatsFold* fold) : fold_(fold), spec_(fold->spec()) {}
+StatsPart::StatsPart(StatsFold* fold) : fold_(fold), spec_(fold->spec()), groups_(spec_.funcs.size()) {}
 
 bool StatsPart::Add(const RowView& row) {
   // The key: for each `by` field its value, length first; for a _time bucket its start.
@@ -150,21 +227,33 @@ bool StatsPart::Add(const RowView& row) {
       PutFixed64(&key_, static_cast<uint64_t>(Bucket(row.time(), k.step)));
       continue;
     }
-    std::string_view v = row.Find(k.field).value_or("");
-    PutVarint64(&key_, v.size());
-    key_.append(v);
+    AppendKeyPart(row.Find(k.field).value_or(""), &key_);
   }
-  auto it = groups_.find(std::string_view(key_));
-  if (it == groups_.end()) {
-    it = groups_.emplace(key_, std::vector<Acc>(spec_.funcs.size())).first;
-    bytes_ += key_.size() + 64 + spec_.funcs.size() * sizeof(Acc);
+  Acc* accs = Group(key_);
+  for (size_t i = 0; i < spec_.funcs.size(); ++i) {
+    const FuncSpec& f = spec_.funcs[i];
+    AddValue(f, f.field.empty() ? std::nullopt : row.Find(f.field), nullptr, row.time(), &accs[i]);
   }
-  for (size_t i = 0; i < spec_.funcs.size(); ++i) AddValue(spec_.funcs[i], row, &it->second[i]);
-  if (fold_->max_bytes() && bytes_ > fold_->max_bytes()) return fold_->Fail(bytes_);
+  if ((fold_->max_bytes() && bytes_ > fold_->max_bytes()) || groups_.full()) return fold_->Fail(bytes_);
   return true;
 }
 
+Acc* StatsPart::Group(std::string_view key, uint64_t hash) {
+  bool fresh;
+  Acc* accs = groups_.Find(key, hash, &fresh);
+  if (fresh) bytes_ += key.size() + 16 + spec_.funcs.size() * sizeof(Acc);
+  return accs;
+}
+
 bool StatsPart::AddBlock(BlockView& block) {
+  if (AddConstantBlock(block) || AddBlockByColumns(block)) {
+    if ((fold_->max_bytes() && bytes_ > fold_->max_bytes()) || groups_.full()) return fold_->Fail(bytes_);
+    return true;
+  }
+  return false;
+}
+
+bool StatsPart::AddConstantBlock(BlockView& block) {
   // Only counts, by keys that are the same for every row of the block.
   for (const auto& f : spec_.funcs)
     if (f.func != Func::kCount) return false;
@@ -178,9 +267,7 @@ bool StatsPart::AddBlock(BlockView& block) {
     }
     auto v = block.Constant(k.field);
     if (!v) return false;
-    std::string_view value = v->value_or("");
-    PutVarint64(&key_, value.size());
-    key_.append(value);
+    AppendKeyPart(v->value_or(""), &key_);
   }
   std::vector<uint64_t> counts;
   for (const auto& f : spec_.funcs) {
@@ -192,25 +279,21 @@ bool StatsPart::AddBlock(BlockView& block) {
     if (!v) return false;
     counts.push_back(v->has_value() ? block.rows() : 0);
   }
-  auto it = groups_.find(std::string_view(key_));
-  if (it == groups_.end()) {
-    it = groups_.emplace(key_, std::vector<Acc>(spec_.funcs.size())).first;
-    bytes_ += key_.size() + 64 + spec_.funcs.size() * sizeof(Acc);
-  }
-  for (size_t i = 0; i < counts.size(); ++i) it->second[i].count += counts[i];
+  Acc* accs = Group(key_);
+  for (size_t i = 0; i < counts.size(); ++i) accs[i].count += counts[i];
   return true;
 }
 
-void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
+void StatsPart::AddValue(const FuncSpec& f, std::optional<std::string_view> v, const double* known, int64_t time,
+                         Acc* a) {
   if (f.func == Func::kRate) {
-    a->first = std::min(a->first, row.time());
-    a->last = std::max(a->last, row.time());
+    a->first = std::min(a->first, time);
+    a->last = std::max(a->last, time);
   }
   if (f.field.empty()) {
     ++a->count;
     return;
   }
-  std::optional<std::string_view> v = row.Find(f.field);
   if (!v) return;
   ++a->count;
   if (f.func == Func::kCount) return;
@@ -218,8 +301,8 @@ void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
     if (a->X().uniq.emplace(*v).second) bytes_ += v->size() + 48;
     return;
   }
-  double x;
-  const bool number = ParseNumberText(*v, &x);
+  double x = known ? *known : 0;
+  const bool number = known != nullptr || ParseNumberText(*v, &x);
   if (f.func == Func::kMin || f.func == Func::kMax) {
     if (!number) a->text = true;
     Acc::Extra& x = a->X();
@@ -234,6 +317,282 @@ void StatsPart::AddValue(const FuncSpec& f, const RowView& row, Acc* a) {
     a->X().values.push_back(x);
     bytes_ += sizeof(double);
   }
+}
+
+// Numbers the distinct keys met in one block 0, 1, 2, ... in order of first appearance: open
+// addressing over a table of ids, so a row costs one hash and (mostly) one comparison.
+template <class K>
+class LocalIds {
+ public:
+  uint32_t Id(K key) {
+    if ((keys_.size() + 1) * 2 > table_.size()) Grow();
+    size_t i = Hash(key) & (table_.size() - 1);
+    while (table_[i] != kEmpty) {
+      if (keys_[table_[i]] == key) return table_[i];
+      i = (i + 1) & (table_.size() - 1);
+    }
+    table_[i] = static_cast<uint32_t>(keys_.size());
+    keys_.push_back(key);
+    return table_[i];
+  }
+  const std::vector<K>& keys() const { return keys_; }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  static size_t Hash(K key) {
+    if constexpr (std::is_integral_v<K>) return static_cast<size_t>((static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> 17);
+    else return XXH3_64bits(key.data(), key.size());
+  }
+  void Grow() {
+    std::vector<uint32_t> old = std::move(table_);
+    table_.assign(std::max<size_t>(64, old.size() * 2), kEmpty);
+    for (uint32_t id : old) {
+      if (id == kEmpty) continue;
+      size_t i = Hash(keys_[id]) & (table_.size() - 1);
+      while (table_[i] != kEmpty) i = (i + 1) & (table_.size() - 1);
+      table_[i] = id;
+    }
+  }
+  std::vector<uint32_t> table_;
+  std::vector<K> keys_;
+};
+
+// One `by` key over the rows of a block: each row's id, and what each id stands for, from which
+// its part of the group key (as StatsPart::Add writes it) is made only for the groups merged.
+struct KeyColumn {
+  std::vector<uint32_t> ids;  // per row; empty when every row has id 0 (or when `direct`)
+  // Strings nearly all distinct, when the caller allowed it: numbering them within the block
+  // would only hash every value twice, so the caller looks each row up in its groups itself.
+  const TypedColumn* direct = nullptr;
+  int64_t base = 0, step = 0;           // a _time bucket: id i is base + i * step
+  std::vector<int64_t> ints;            // an integer column: id i is ints[i]
+  std::vector<std::string_view> views;  // otherwise: id i is views[i] (the last id: absent, "")
+  size_t span = 0;                      // a _time bucket: the number of buckets
+  // The number of ids.
+  size_t size() const { return step ? span : !ints.empty() ? ints.size() + 1 : views.size(); }
+
+  void AppendPart(uint32_t id, std::string* key) const {
+    if (step) return PutFixed64(key, static_cast<uint64_t>(base + static_cast<int64_t>(id) * step));
+    if (!ints.empty()) {
+      if (id == ints.size()) return PutVarint64(key, 0);  // absent
+      char buf[24];
+      auto res = std::to_chars(buf, buf + sizeof(buf), ints[id]);
+      PutVarint64(key, static_cast<uint64_t>(res.ptr - buf));
+      key->append(buf, res.ptr);
+      return;
+    }
+    AppendKeyPart(views[id], key);
+  }
+};
+
+// Reads the key column; false when the block is better folded row by row.
+bool ReadKeyColumn(BlockView& block, const GroupKey& k, bool allow_direct, KeyColumn* out) {
+  const size_t rows = block.rows();
+  *out = KeyColumn();
+  if (k.step > 0) {
+    const std::vector<int64_t>& times = block.Times();
+    if (times.size() != rows || rows == 0) return false;
+    const int64_t base = Bucket(block.min_time(), k.step);
+    const uint64_t span = static_cast<uint64_t>(Bucket(block.max_time(), k.step) - base) / static_cast<uint64_t>(k.step);
+    if (span >= rows) return false;  // sparser than one row per bucket: rows are as good
+    out->base = base;
+    out->step = k.step;
+    out->span = span + 1;
+    out->ids.resize(rows);
+    // Times are ascending in a block: divide only where a bucket starts.
+    int64_t start = 0, end = 0;
+    uint32_t id = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      const int64_t t = times[r];
+      if (t >= end || t < start) {
+        start = Bucket(t, k.step);
+        end = start + k.step;
+        id = static_cast<uint32_t>(static_cast<uint64_t>(start - base) / static_cast<uint64_t>(k.step));
+      }
+      out->ids[r] = id;
+    }
+    return true;
+  }
+  if (k.field == "_stream") {
+    auto v = block.Constant(k.field);
+    if (!v) return false;
+    out->views.push_back(v->value_or(""));
+    return true;
+  }
+  const TypedColumn* col = block.Column(k.field);
+  if (col == nullptr) {  // no row has it (or it could not be read: the scan reports that)
+    out->views.push_back("");
+    return true;
+  }
+  out->ids.resize(rows);
+  constexpr uint32_t kAbsent = UINT32_MAX;
+  switch (col->kind) {
+    case TypedColumn::Kind::kDict:
+      for (size_t r = 0; r < rows; ++r)
+        out->ids[r] = col->codes[r] == TypedColumn::kAbsent ? static_cast<uint32_t>(col->dict.size()) : col->codes[r];
+      out->views = col->dict;
+      out->views.push_back("");
+      return true;
+    case TypedColumn::Kind::kInt: {
+      LocalIds<int64_t> ids;
+      for (size_t r = 0; r < rows; ++r)
+        out->ids[r] = !col->present.empty() && !col->present[r] ? kAbsent : ids.Id(col->ints[r]);
+      out->ints = ids.keys();
+      if (out->ints.empty()) out->views.push_back("");  // every row lacks it
+      break;
+    }
+    case TypedColumn::Kind::kStrings: {
+      LocalIds<std::string_view> ids;
+      if (allow_direct && rows >= 1024) {
+        for (size_t r = 0; r < 256; ++r)
+          if (col->strings[r]) ids.Id(*col->strings[r]);
+        if (ids.keys().size() > 192) {
+          out->direct = col;
+          out->ids.clear();
+          return true;
+        }
+      }
+      for (size_t r = 0; r < rows; ++r) out->ids[r] = col->strings[r] ? ids.Id(*col->strings[r]) : kAbsent;
+      out->views = ids.keys();
+      out->views.push_back("");
+      break;
+    }
+  }
+  const uint32_t absent = static_cast<uint32_t>(out->size() - 1);
+  for (auto& id : out->ids)
+    if (id == kAbsent) id = absent;
+  return true;
+}
+
+// A function's field over the rows of a block.
+struct ValueColumn {
+  const TypedColumn* col = nullptr;  // nullptr: no row has it
+  std::vector<double> dict_numbers;  // kDict: each entry's number
+  std::vector<uint8_t> dict_is_number;
+  char buf[24];
+
+  void Prepare() {
+    if (col == nullptr || col->kind != TypedColumn::Kind::kDict) return;
+    dict_numbers.resize(col->dict.size());
+    dict_is_number.resize(col->dict.size());
+    for (size_t i = 0; i < col->dict.size(); ++i) dict_is_number[i] = ParseNumberText(col->dict[i], &dict_numbers[i]);
+  }
+  // Row r's value (nullopt: absent), and *number when it is known without parsing.
+  std::optional<std::string_view> At(size_t r, bool need_text, const double** number, double* slot) {
+    *number = nullptr;
+    if (col == nullptr) return std::nullopt;
+    switch (col->kind) {
+      case TypedColumn::Kind::kDict: {
+        const uint16_t c = col->codes[r];
+        if (c == TypedColumn::kAbsent) return std::nullopt;
+        if (dict_is_number[c]) *number = &dict_numbers[c];
+        return col->dict[c];
+      }
+      case TypedColumn::Kind::kInt: {
+        if (!col->present.empty() && !col->present[r]) return std::nullopt;
+        *slot = static_cast<double>(col->ints[r]);
+        *number = slot;
+        if (!need_text) return std::string_view();
+        auto res = std::to_chars(buf, buf + sizeof(buf), col->ints[r]);
+        return std::string_view(buf, static_cast<size_t>(res.ptr - buf));
+      }
+      case TypedColumn::Kind::kStrings:
+        return col->strings[r];
+    }
+    return std::nullopt;
+  }
+};
+
+void StatsPart::CountByStrings(const TypedColumn& col) {
+  for (const auto& v : col.strings) {
+    key_.clear();
+    AppendKeyPart(v.value_or(""), &key_);
+    Acc* accs = Group(key_);
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) ++accs[i].count;
+  }
+}
+
+bool StatsPart::AddBlockByColumns(BlockView& block) {
+  const size_t rows = block.rows();
+  if (rows == 0) return true;
+  for (const auto& f : spec_.funcs)
+    if (f.func == Func::kCountUniq) return false;  // its set of strings gains nothing from columns
+  // The block's groups: each row's id of each key, combined into one number, then numbered.
+  bool only_counts = true;
+  for (const auto& f : spec_.funcs) only_counts = only_counts && f.field.empty() && f.func == Func::kCount;
+  std::vector<KeyColumn> keys(spec_.keys.size());
+  uint64_t combos = 1;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (!ReadKeyColumn(block, spec_.keys[k], only_counts && keys.size() == 1, &keys[k])) return false;
+    if (keys[k].direct) {
+      CountByStrings(*keys[k].direct);
+      return true;
+    }
+    combos *= keys[k].size();
+    if (combos > (uint64_t{1} << 40)) return false;
+  }
+  std::vector<uint32_t> group(rows, 0);
+  std::vector<uint64_t> combo_of;  // per group: its combined id
+  if (keys.size() == 1 && !keys[0].ids.empty()) {
+    group = keys[0].ids;
+    combo_of.resize(keys[0].size());
+    for (size_t i = 0; i < combo_of.size(); ++i) combo_of[i] = i;
+  } else {
+    LocalIds<uint64_t> ids;
+    std::vector<uint64_t> combined(rows, 0);
+    uint64_t mult = 1;
+    for (const auto& kc : keys) {
+      if (!kc.ids.empty())
+        for (size_t r = 0; r < rows; ++r) combined[r] += kc.ids[r] * mult;
+      mult *= kc.size();
+    }
+    for (size_t r = 0; r < rows; ++r) group[r] = ids.Id(combined[r]);
+    combo_of = ids.keys();
+  }
+  const size_t groups = combo_of.size();
+  const size_t nf = spec_.funcs.size();
+  std::vector<Acc> local(groups * nf);
+  std::vector<uint64_t> counts(groups, 0);  // rows per group: ids of values no row has are skipped
+  for (size_t r = 0; r < rows; ++r) ++counts[group[r]];
+  if (only_counts) {
+    for (size_t g = 0; g < groups; ++g)
+      for (size_t i = 0; i < nf; ++i) local[g * nf + i].count = counts[g];
+  } else {
+    const std::vector<int64_t>* times = nullptr;
+    for (const auto& f : spec_.funcs)
+      if (f.func == Func::kRate) {
+        times = &block.Times();
+        if (times->size() != rows) return false;
+      }
+    for (size_t i = 0; i < nf; ++i) {
+      const FuncSpec& f = spec_.funcs[i];
+      ValueColumn vc;
+      if (!f.field.empty()) {
+        vc.col = block.Column(f.field);
+        vc.Prepare();
+      }
+      const bool need_text = f.func == Func::kMin || f.func == Func::kMax;
+      double slot;
+      for (size_t r = 0; r < rows; ++r) {
+        const double* number = nullptr;
+        std::optional<std::string_view> v = f.field.empty() ? std::nullopt : vc.At(r, need_text, &number, &slot);
+        AddValue(f, v, number, times ? (*times)[r] : 0, &local[group[r] * nf + i]);
+      }
+    }
+  }
+  // Each of the block's groups into the part, by its full key.
+  for (size_t g = 0; g < groups; ++g) {
+    if (counts[g] == 0) continue;
+    key_.clear();
+    uint64_t c = combo_of[g];
+    for (const auto& kc : keys) {
+      kc.AppendPart(static_cast<uint32_t>(c % kc.size()), &key_);
+      c /= kc.size();
+    }
+    Acc* accs = Group(key_);
+    for (size_t i = 0; i < nf; ++i) accs[i].Merge(std::move(local[g * nf + i]));
+  }
+  return true;
 }
 
 std::string StatsFold::Result(const FuncSpec& f, Acc& a) const {
@@ -269,28 +628,26 @@ void StatsFold::Emit(PipeProcessor* next) {
   struct Out {
     std::vector<std::string> values;
     std::vector<int64_t> buckets;
-    std::vector<Acc>* accs;
+    Acc* accs;
   };
   // For `top N`, decode only the groups that can be in the first N: those counted at least as
   // often as the N-th most frequent (ties at the edge are then ordered by value).
-  std::vector<Groups::value_type*> chosen;
-  chosen.reserve(groups_.size());
-  for (auto& g : groups_) chosen.push_back(&g);
+  std::vector<size_t> chosen(groups_.size());
+  for (size_t g = 0; g < chosen.size(); ++g) chosen[g] = g;
   if (spec_.by_count && chosen.size() > spec_.max_groups && spec_.max_groups > 0) {
     std::vector<uint64_t> counts;
     counts.reserve(chosen.size());
-    for (auto* g : chosen) counts.push_back(g->second[0].count);
+    for (size_t g : chosen) counts.push_back(groups_.accs(g)[0].count);
     std::nth_element(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(spec_.max_groups - 1), counts.end(),
                      std::greater<>());
     const uint64_t edge = counts[spec_.max_groups - 1];
-    std::erase_if(chosen, [&](auto* g) { return g->second[0].count < edge; });
+    std::erase_if(chosen, [&](size_t g) { return groups_.accs(g)[0].count < edge; });
   }
   std::vector<Out> outs;
   outs.reserve(chosen.size());
-  for (auto* g : chosen) {
-    auto& [key, accs] = *g;
-    Out o{{}, {}, &accs};
-    Decoder in(key);
+  for (size_t g : chosen) {
+    Out o{{}, {}, groups_.accs(g)};
+    Decoder in(groups_.key(g));
     for (const auto& k : spec_.keys) {
       if (k.step > 0) {
         uint64_t b = 0;
@@ -311,7 +668,7 @@ void StatsFold::Emit(PipeProcessor* next) {
   };
   if (spec_.by_count) {
     std::sort(outs.begin(), outs.end(), [&](const Out& a, const Out& b) {
-      uint64_t x = (*a.accs)[0].count, y = (*b.accs)[0].count;
+      uint64_t x = a.accs[0].count, y = b.accs[0].count;
       return x != y ? x > y : by_key(a, b);
     });
   } else {
@@ -321,10 +678,10 @@ void StatsFold::Emit(PipeProcessor* next) {
   for (auto& o : outs) {
     Row row;
     for (size_t i = 0; i < spec_.keys.size(); ++i) row.fields.push_back({spec_.keys[i].field, std::move(o.values[i])});
-    for (size_t i = 0; i < spec_.funcs.size(); ++i) row.fields.push_back({spec_.funcs[i].name, Result(spec_.funcs[i], (*o.accs)[i])});
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) row.fields.push_back({spec_.funcs[i].name, Result(spec_.funcs[i], o.accs[i])});
     if (!next->Push(std::move(row))) break;
   }
-  groups_.clear();
+  groups_ = Groups(spec_.funcs.size());
   next->Finish();
 }
 
