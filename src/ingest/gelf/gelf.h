@@ -1,6 +1,6 @@
 // GELF, the Graylog Extended Log Format 1.1 (docs.graylog.org, "GELF"; docs/api.md, "GELF"): one
 // JSON object per message, over UDP (plain, gzip or zlib, optionally in chunks), TCP (frames
-// ended by a NUL byte) or HTTP (POST /gelf).
+// ended by a NUL byte or a line feed) or HTTP (POST /gelf).
 //
 // Mapping: short_message → _msg (full_message when there is no short_message), full_message →
 // field full_message, timestamp (seconds with decimals) → _time, host → the stream label host,

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "ingest/buffered_session.h"
 #include "ingest/gelf/gelf.h"
 #include "ingest/ingest.h"
 #include "ingest/receivers.h"
@@ -57,71 +58,37 @@ class UdpReceiver final : public DatagramReceiver {
   std::atomic<size_t> pending_{0};
 };
 
-// NUL-terminated JSON frames. Whitespace around a frame (a newline some senders add) is ignored.
-class TcpSession final : public StreamSession {
+// JSON frames ended by NUL, as GELF senders frame them, or by a line feed (a trailing newline
+// after the NUL, or newline-framed senders: GELF's compact JSON has no raw line feeds).
+class TcpSession final : public BufferedSession {
  public:
-  TcpSession(size_t max_event_bytes, std::string peer) : max_event_bytes_(max_event_bytes), peer_(std::move(peer)) {}
-
-  void Feed(std::string_view bytes, int64_t now_ns, SocketBatch* out) override {
-    while (!bytes.empty()) {
-      const size_t nul = bytes.find('\0');
-      const std::string_view piece = bytes.substr(0, nul);
-      if (!skipping_) {
-        if (buf_.size() + piece.size() > max_event_bytes_) {
-          out->errors.push_back(Where() + ": frame exceeds the limit of " + std::to_string(max_event_bytes_) +
-                                " bytes; skipped to the next NUL");
-          skipping_ = true;
-          buf_.clear();
-        } else {
-          buf_.append(piece);
-        }
-      }
-      offset_ += piece.size();
-      if (nul == std::string_view::npos) return;
-      if (!skipping_) Frame(now_ns, out);
-      skipping_ = false;
-      buf_.clear();
-      ++offset_;
-      frame_start_ = offset_;
-      bytes.remove_prefix(nul + 1);
-    }
-  }
-
-  void Finish(int64_t now_ns, SocketBatch* out) override {
-    if (!skipping_) Frame(now_ns, out);
-    buf_.clear();
-  }
+  explicit TcpSession(size_t max_event_bytes) : BufferedSession("gelf", max_event_bytes, /*nul_ends=*/true) {}
 
  private:
-  void Frame(int64_t now_ns, SocketBatch* out) {
-    std::string_view frame = buf_;
-    const size_t first = frame.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return;  // empty frames (a NUL after a NUL) are nothing
-    frame = frame.substr(first, frame.find_last_not_of(" \t\r\n") + 1 - first);
-    auto event = DecodeMessage(frame, now_ns, &parser_);
-    if (!event.ok()) {
-      out->errors.push_back(Where() + ": " + event.status().message());
-      return;
+  size_t DecodeFrames(std::string_view data, uint64_t offset, bool at_end, int64_t now_ns, SocketBatch* out) override {
+    size_t pos = 0, next;
+    std::string_view frame;
+    while (pos < data.size() && CutLine(data, pos, offset, at_end, &frame, &next, out)) {
+      const size_t first = frame.find_first_not_of(" \t\r");
+      if (first != std::string_view::npos) {  // empty frames (a NUL after a newline) are nothing
+        auto event = DecodeMessage(frame.substr(first), now_ns, &parser_);
+        if (event.ok()) out->events.push_back(std::move(event).value());
+        else out->errors.push_back(FrameError(offset + pos, event.status().message()));
+      }
+      pos = next;
     }
-    out->events.push_back(std::move(event).value());
+    return pos;
   }
 
-  std::string Where() const { return "GELF frame at offset " + std::to_string(frame_start_) + " from " + peer_; }
-
-  const size_t max_event_bytes_;
-  const std::string peer_;
   JsonParser parser_;
-  std::string buf_;
-  bool skipping_ = false;
-  uint64_t offset_ = 0, frame_start_ = 0;
 };
 
 class TcpReceiver final : public StreamReceiver {
  public:
   explicit TcpReceiver(const SocketReceiverSettings& s) : max_event_bytes_(s.max_event_bytes) {}
   std::string_view name() const override { return "gelf"; }
-  std::unique_ptr<StreamSession> NewSession(const PeerInfo& peer) const override {
-    return std::make_unique<TcpSession>(max_event_bytes_, peer.address);
+  std::unique_ptr<StreamSession> NewSession(const PeerInfo&) const override {
+    return std::make_unique<TcpSession>(max_event_bytes_);
   }
 
  private:
