@@ -1,5 +1,5 @@
-// Little-endian fixed-width and varint encodings used by the on-disk formats,
-// and the one checksum they use (XXH3-64).
+// Little-endian fixed-width and varint encodings used by the on-disk formats, the one checksum
+// they use (XXH3-64), and hex.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,9 @@ void PutFixed64(std::string* dst, uint64_t v);
 void PutVarint64(std::string* dst, uint64_t v);
 void PutVarsint64(std::string* dst, int64_t v);  // zig-zag
 void PutLengthPrefixed(std::string* dst, std::string_view s);
+
+// Bytes as lower-case hex digits, two per byte.
+std::string HexString(std::string_view bytes);
 
 uint32_t DecodeFixed32(const char* p);
 uint64_t DecodeFixed64(const char* p);

@@ -2,7 +2,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "ingest/ingest.h"
 
@@ -25,7 +27,8 @@ Result<std::string> Inflate(std::string_view in, size_t max_bytes, std::string_v
   int rc = Z_OK;
   while (true) {
     if (out.size() >= max_bytes) return TooLarge(max_bytes);
-    size_t chunk = std::min<size_t>(max_bytes - out.size(), std::max<size_t>(in.size() * 4, 1 << 16));
+    // Small first steps: a GELF datagram of a few hundred bytes should not zero 64 KiB.
+    size_t chunk = std::min<size_t>(max_bytes - out.size(), std::max<size_t>(in.size() * 4, 1 << 12));
     size_t old = out.size();
     out.resize(old + chunk);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + old);
@@ -67,7 +70,33 @@ Result<std::string> Unzstd(std::string_view in, size_t max_bytes) {
 
 }  // namespace
 
+bool StartsLikeZlibOrGzip(std::string_view data) {
+  if (data.size() < 2) return false;
+  const auto b0 = static_cast<uint8_t>(data[0]), b1 = static_cast<uint8_t>(data[1]);
+  // gzip: 1f 8b. zlib: CMF says deflate (low nibble 8) and CMF·256+FLG is a multiple of 31.
+  return (b0 == 0x1f && b1 == 0x8b) || ((b0 & 0x0f) == 8 && (b0 * 256 + b1) % 31 == 0);
+}
+
 Result<std::string> DecodeContent(std::string_view encoding, std::string body, size_t max_bytes) {
+  if (encoding.find(',') != std::string_view::npos) {
+    // A list of codings, applied in the order listed: undone from the last. A gzip or deflate
+    // layer that is not there is skipped (graypy labels its one zlib layer "gzip,deflate").
+    std::vector<std::string_view> codings;
+    for (size_t start = 0; start <= encoding.size();) {
+      size_t comma = std::min(encoding.find(',', start), encoding.size());
+      std::string_view c = encoding.substr(start, comma - start);
+      while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+      while (!c.empty() && c.back() == ' ') c.remove_suffix(1);
+      codings.push_back(c);
+      start = comma + 1;
+    }
+    for (auto it = codings.rbegin(); it != codings.rend(); ++it) {
+      const bool zlib_family = *it == "gzip" || *it == "x-gzip" || *it == "deflate";
+      if (zlib_family && !StartsLikeZlibOrGzip(body)) continue;
+      ASSIGN_OR_RETURN(body, DecodeContent(*it, std::move(body), max_bytes));
+    }
+    return body;
+  }
   if (encoding.empty() || encoding == "identity") {
     if (body.size() > max_bytes) return TooLarge(max_bytes);
     return body;

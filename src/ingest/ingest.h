@@ -79,9 +79,12 @@ DecodedBatch DecodeNdjson(std::string_view body, size_t padding, const IngestPar
 // One event per line, the line being _msg; a trailing '\r' is dropped and blank lines skipped.
 DecodedBatch DecodeTextLines(std::string_view body, const IngestParams& params);
 
-// Decodes a Content-Encoding (identity, gzip, deflate, zstd); TooLarge past max_bytes,
-// InvalidArgument for damaged or truncated data, Unsupported for other encodings.
+// Decodes a Content-Encoding (identity, gzip, deflate, zstd, or a comma-separated list of them);
+// TooLarge past max_bytes, InvalidArgument for damaged or truncated data, Unsupported for other
+// encodings. gzip and deflate each accept both gzip and zlib framing.
 Result<std::string> DecodeContent(std::string_view encoding, std::string body, size_t max_bytes);
+// Whether data starts with a gzip or a zlib header (how GELF tells compressed datagrams apart).
+bool StartsLikeZlibOrGzip(std::string_view data);
 
 // The response body: {"accepted":N,"rejected_count":M,"rejected":[{"line":L,"reason":"..."}]},
 // with "dropped":D after "accepted" when the receiver has a pipeline (D: events it dropped).

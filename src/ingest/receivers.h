@@ -1,5 +1,5 @@
 // Receivers: the HTTP protocols of other shippers that the server speaks on its own port
-// (Elasticsearch _bulk, Loki push, OTLP/HTTP logs). Every receiver is one folder under src/ingest/ and one entry
+// (Elasticsearch _bulk, Loki push, OTLP/HTTP logs, GELF over HTTP). Every receiver is one folder under src/ingest/ and one entry
 // of the list in receivers.cc; the server routes a request to the first receiver that serves it.
 //
 // Protocol: the server decodes the Content-Encoding (at most kMaxBodyBytes), calls Handle, runs
@@ -58,6 +58,9 @@ class Receiver {
   virtual ReceiverReply ErrorReply(const Status& status) const = 0;
 };
 
+// An error as a text/plain reply: the code table's status and the message (Loki, Graylog).
+ReceiverReply TextErrorReply(const Status& status);
+
 // The receivers, in routing order.
 const std::vector<std::unique_ptr<Receiver>>& Receivers();
 
@@ -65,5 +68,6 @@ const std::vector<std::unique_ptr<Receiver>>& Receivers();
 std::unique_ptr<Receiver> MakeElasticsearchReceiver();
 std::unique_ptr<Receiver> MakeLokiReceiver();
 std::unique_ptr<Receiver> MakeOtlpReceiver();
+std::unique_ptr<Receiver> MakeGelfReceiver();
 
 }  // namespace sawlog

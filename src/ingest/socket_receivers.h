@@ -95,5 +95,8 @@ const SocketReceiverKind* FindSocketReceiverKind(std::string_view spec);
 std::unique_ptr<StreamReceiver> MakeLinesReceiver(const SocketReceiverSettings& settings);
 std::unique_ptr<StreamReceiver> MakeSyslogStreamReceiver(const SocketReceiverSettings& settings);
 std::unique_ptr<DatagramReceiver> MakeSyslogDatagramReceiver(const SocketReceiverSettings& settings);
+std::unique_ptr<DatagramReceiver> MakeGelfUdpReceiver(const SocketReceiverSettings& settings);
+std::unique_ptr<StreamReceiver> MakeGelfTcpReceiver(const SocketReceiverSettings& settings);
+std::unique_ptr<StreamReceiver> MakeForwardReceiver(const SocketReceiverSettings& settings);
 
 }  // namespace sawlog

@@ -32,48 +32,64 @@ std::string_view ErrorReason(error_code e) {
 
 Status Bad(error_code e) { return Status::InvalidArgument(std::string(ErrorReason(e))); }
 
-void Walk(dom::element value, std::string* name, std::vector<Field>* fields);
+// Every leaf repeats its dotted path, so a long key above many small values could make the fields
+// far larger than the JSON (a 1 MiB key over 100,000 values: 100 GB). Real documents stay within a
+// few times their size; the fields may take at most kFieldBytesPerJsonByte times it, plus a little.
+constexpr size_t kFieldBytesPerJsonByte = 16;
+constexpr size_t kFieldBytesSlack = 64u << 10;
 
-void WalkObject(dom::object object, std::string* name, std::vector<Field>* fields) {
+struct Budget {
+  size_t left;
+  bool exceeded = false;
+};
+
+void Walk(dom::element value, std::string* name, std::vector<Field>* fields, Budget* budget);
+
+void WalkObject(dom::object object, std::string* name, std::vector<Field>* fields, Budget* budget) {
   const size_t base = name->size();
   for (auto [key, value] : object) {
     if (base > 0) name->push_back('.');
     name->append(key);
-    Walk(value, name, fields);
+    Walk(value, name, fields, budget);
     name->resize(base);
+    if (budget->exceeded) return;
   }
 }
 
-void Walk(dom::element value, std::string* name, std::vector<Field>* fields) {
+void Push(std::string* name, std::string_view text, std::vector<Field>* fields, Budget* budget) {
+  const size_t bytes = name->size() + text.size();
+  if (bytes > budget->left) {
+    budget->exceeded = true;
+    return;
+  }
+  budget->left -= bytes;
+  fields->push_back({*name, std::string(text)});
+}
+
+void Walk(dom::element value, std::string* name, std::vector<Field>* fields, Budget* budget) {
   char buf[32];
   switch (value.type()) {
     case dom::element_type::OBJECT:
-      return WalkObject(value.get_object().value_unsafe(), name, fields);
+      return WalkObject(value.get_object().value_unsafe(), name, fields, budget);
     case dom::element_type::ARRAY:
-      fields->push_back({*name, minify(value)});
-      return;
+      return Push(name, minify(value), fields, budget);
     case dom::element_type::STRING:
-      fields->push_back({*name, std::string(value.get_string().value_unsafe())});
-      return;
+      return Push(name, value.get_string().value_unsafe(), fields, budget);
     case dom::element_type::INT64: {
       auto r = std::to_chars(buf, buf + sizeof(buf), value.get_int64().value_unsafe());
-      fields->push_back({*name, std::string(buf, r.ptr)});
-      return;
+      return Push(name, std::string_view(buf, r.ptr - buf), fields, budget);
     }
     case dom::element_type::UINT64: {
       auto r = std::to_chars(buf, buf + sizeof(buf), value.get_uint64().value_unsafe());
-      fields->push_back({*name, std::string(buf, r.ptr)});
-      return;
+      return Push(name, std::string_view(buf, r.ptr - buf), fields, budget);
     }
     case dom::element_type::DOUBLE: {
       // The shortest text that reads back as the same double.
       auto r = std::to_chars(buf, buf + sizeof(buf), value.get_double().value_unsafe());
-      fields->push_back({*name, std::string(buf, r.ptr)});
-      return;
+      return Push(name, std::string_view(buf, r.ptr - buf), fields, budget);
     }
     case dom::element_type::BOOL:
-      fields->push_back({*name, value.get_bool().value_unsafe() ? "true" : "false"});
-      return;
+      return Push(name, value.get_bool().value_unsafe() ? "true" : "false", fields, budget);
     case dom::element_type::NULL_VALUE:
       return;
   }
@@ -102,7 +118,11 @@ Status JsonParser::ParseObject(std::string_view json, size_t padding, std::vecto
   if (auto e = impl_->parser.parse(data, json.size(), false).get(doc)) return Bad(e);
   if (doc.type() != dom::element_type::OBJECT) return Status::InvalidArgument("not a JSON object");
   std::string name;
-  WalkObject(doc.get_object().value_unsafe(), &name, fields);
+  Budget budget{kFieldBytesPerJsonByte * json.size() + kFieldBytesSlack};
+  WalkObject(doc.get_object().value_unsafe(), &name, fields, &budget);
+  if (budget.exceeded)
+    return Status::InvalidArgument("flattened fields exceed " + std::to_string(kFieldBytesPerJsonByte) +
+                                   " times the JSON's size (long keys above many values)");
   return Status::Ok();
 }
 

@@ -15,7 +15,7 @@ namespace sawlog {
 // Parses one JSON object into flat fields: nested objects become dotted names ("a.b"), arrays
 // stay as their JSON text, numbers keep their text as written, booleans are "true"/"false",
 // nulls are dropped. Errors are InvalidArgument with the reason ("not a JSON object", "invalid
-// UTF-8", ...).
+// UTF-8", fields that would take over 16 times the JSON's size, ...).
 //
 // One JsonParser per thread; it keeps its buffers between calls.
 class JsonParser {

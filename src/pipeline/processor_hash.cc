@@ -2,6 +2,7 @@
 #include <openssl/evp.h>
 #include <xxhash.h>
 
+#include "core/coding.h"
 #include "pipeline/event_fields.h"
 #include "pipeline/processors.h"
 
@@ -14,16 +15,6 @@ constexpr OptionSpec kOptions[] = {
     {"algorithm", OptionType::kString, false, "sha256", "sha256 (64 hex digits) or xxh3 (16; fast, not cryptographic)"},
     {"salt", OptionType::kString, false, {}, "prepended to each value, so short values cannot be looked up in a table"},
 };
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-  return out;
-}
 
 class HashProcessor final : public Processor {
  public:
@@ -46,12 +37,12 @@ class HashProcessor final : public Processor {
       XXH64_hash_t h = XXH3_64bits(s.data(), s.size());
       unsigned char b[8];
       for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(h >> (56 - 8 * i));
-      return Hex(b, 8);
+      return HexString(std::string_view(reinterpret_cast<const char*>(b), 8));
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(s.data(), s.size(), digest, &n, EVP_sha256(), nullptr);
-    return Hex(digest, n);
+    return HexString(std::string_view(reinterpret_cast<const char*>(digest), n));
   }
 
   const std::vector<std::string> fields_;

@@ -477,6 +477,34 @@ def compile_protos(work: str, *protos: str):
     return out
 
 
+def npm_package(name: str) -> str:
+    """The directory of the npm package NAME of tests/e2e/npm, installed first when needed
+    (npm_ready: exits SKIP without node or npm)."""
+    npm_ready()
+    path = os.path.join(NPM_DIR, "node_modules", name)
+    check(os.path.isdir(path), f"npm package {name} is not in {NPM_DIR}/package.json")
+    return path
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, q: str, want: int, timeout: float = 10.0) -> list[dict]:
+    """Queries until at least `want` events match (receivers over sockets store asynchronously
+    from the sender's point of view); returns the last result."""
+    deadline = time.monotonic() + timeout
+    rows: list[dict] = []
+    while time.monotonic() < deadline:
+        rows = query(port, q)
+        if len(rows) >= want:
+            return rows
+        time.sleep(0.05)
+    return rows
+
+
 if __name__ == "__main__":  # `python3 sawlog_e2e.py npm-ci`: the ctest fixture e2e_npm_ci
     if sys.argv[1:] == ["npm-ci"]:
         try:

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include "core/timestamp.h"
 #include "ingest/ingest.h"
+#include "testing/deflate.h"
 
 namespace sawlog {
 namespace {
@@ -99,18 +99,14 @@ TEST(IngestParams, UnknownParameterIsRefused) {
   EXPECT_EQ(p->stream_fields, (std::vector<std::string>{"service", "host"}));
 }
 
-std::string Gzip(const std::string& in) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, in.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
+using testing::Gzip;
+
+TEST(ContentEncoding, ListsAreUndoneFromTheLastAndAbsentZlibLayersSkipped) {
+  const std::string body = "{\"a\":1}";
+  EXPECT_EQ(DecodeContent("gzip, deflate", testing::Zlib(testing::Gzip(body)), 1 << 20).value(), body);
+  EXPECT_EQ(DecodeContent("gzip,deflate", testing::Zlib(body), 1 << 20).value(), body);  // graypy
+  EXPECT_EQ(DecodeContent("identity, gzip", Gzip(body), 1 << 20).value(), body);
+  EXPECT_EQ(DecodeContent("gzip, br", body, 1 << 20).status().code(), Code::kUnsupported);
 }
 
 TEST(ContentEncoding, GzipAndZstdRoundTrip) {

@@ -40,13 +40,7 @@ class LokiReceiver final : public Receiver {
     return result;
   }
 
-  ReceiverReply ErrorReply(const Status& status) const override {
-    ReceiverReply r;
-    r.status = HttpStatus(status.code());
-    r.content_type = "text/plain";
-    r.body = status.message() + "\n";
-    return r;
-  }
+  ReceiverReply ErrorReply(const Status& status) const override { return TextErrorReply(status); }
 };
 
 }  // namespace
