@@ -12,7 +12,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <unordered_set>
 
 #include <xxhash.h>
@@ -377,9 +376,7 @@ struct KeyColumn {
       if (id == ints.size()) return PutVarint64(key, 0);  // absent
       char buf[24];
       auto res = std::to_chars(buf, buf + sizeof(buf), ints[id]);
-      PutVarint64(key, static_cast<uint64_t>(res.ptr - buf));
-      key->append(buf, res.ptr);
-      return;
+      return AppendKeyPart(std::string_view(buf, static_cast<size_t>(res.ptr - buf)), key);
     }
     AppendKeyPart(views[id], key);
   }
