@@ -528,13 +528,16 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
     combos *= keys[k].size();
     if (combos > (uint64_t{1} << 40)) return false;
   }
-  std::vector<uint32_t> group(rows, 0);
-  std::vector<uint64_t> combo_of;  // per group: its combined id
-  if (keys.size() == 1 && !keys[0].ids.empty()) {
-    group = keys[0].ids;
+  // Each row's group in the block; with no key that varies in it, every row is in group 0.
+  std::vector<uint32_t> group;
+  std::vector<uint64_t> combo_of{0};  // per group: its combined id
+  const bool varies = std::any_of(keys.begin(), keys.end(), [](const KeyColumn& kc) { return !kc.ids.empty(); });
+  if (varies && keys.size() == 1) {
+    group = std::move(keys[0].ids);
+    keys[0].ids.clear();
     combo_of.resize(keys[0].size());
     for (size_t i = 0; i < combo_of.size(); ++i) combo_of[i] = i;
-  } else {
+  } else if (varies) {
     LocalIds<uint64_t> ids;
     std::vector<uint64_t> combined(rows, 0);
     uint64_t mult = 1;
@@ -543,14 +546,17 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
         for (size_t r = 0; r < rows; ++r) combined[r] += kc.ids[r] * mult;
       mult *= kc.size();
     }
+    group.resize(rows);
     for (size_t r = 0; r < rows; ++r) group[r] = ids.Id(combined[r]);
     combo_of = ids.keys();
   }
+  auto group_of = [&](size_t r) -> uint32_t { return group.empty() ? 0 : group[r]; };
   const size_t groups = combo_of.size();
   const size_t nf = spec_.funcs.size();
   std::vector<Acc> local(groups * nf);
   std::vector<uint64_t> counts(groups, 0);  // rows per group: ids of values no row has are skipped
-  for (size_t r = 0; r < rows; ++r) ++counts[group[r]];
+  if (group.empty()) counts[0] = rows;
+  else for (uint32_t g : group) ++counts[g];
   if (only_counts) {
     for (size_t g = 0; g < groups; ++g)
       for (size_t i = 0; i < nf; ++i) local[g * nf + i].count = counts[g];
@@ -573,7 +579,7 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
       for (size_t r = 0; r < rows; ++r) {
         const double* number = nullptr;
         std::optional<std::string_view> v = f.field.empty() ? std::nullopt : vc.At(r, need_text, &number, &slot);
-        AddValue(f, v, number, times ? (*times)[r] : 0, &local[group[r] * nf + i]);
+        AddValue(f, v, number, times ? (*times)[r] : 0, &local[group_of(r) * nf + i]);
       }
     }
   }
