@@ -324,9 +324,12 @@ Result<std::unique_ptr<LineParser>> MakeGrokParser(const GrokOptions& options) {
   for (const auto& m : options.match) {
     auto expanded = library.Expand(m);
     if (!expanded.ok()) return Status::InvalidArgument("grok: match '" + m + "': " + expanded.status().message());
-    auto program = RegexProgram::Make(kName, RelaxRepeats(expanded.value().regex), expanded.value().names,
-                                      RE2::ANCHOR_BOTH, sink);
+    const std::string regex = RelaxRepeats(expanded.value().regex);
+    auto program = RegexProgram::Make(kName, regex, expanded.value().names, RE2::ANCHOR_BOTH, sink);
     if (!program.ok()) return Status::InvalidArgument("grok: match '" + m + "': " + program.status().message());
+    if (options.engine != GrokOptions::Engine::kRe2 && !program.value().AddBacktracker(regex) &&
+        options.engine == GrokOptions::Engine::kBacktracker)
+      return Status::InvalidArgument("grok: match '" + m + "': beyond the backtracker");
     programs.push_back(std::move(program).value());
   }
   return std::unique_ptr<LineParser>(std::make_unique<GrokParser>(std::move(sink), std::move(programs), options.match));

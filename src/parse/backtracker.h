@@ -1,0 +1,64 @@
+// A backtracking matcher for the RE2 regexes grok expands to, fast where RE2 is slow: a big
+// pattern with many captures makes RE2 give up its DFA, OnePass and BitState engines (their
+// limits on program size and text length) and run its NFA, which walks every live thread
+// through every byte of the line. This matcher is RE2's BitState algorithm without those limits,
+// plus one instruction RE2 lacks: a run of a character class (`\S+`, `[^"]*`, `.*?`, `[0-9]{1,4}`)
+// is scanned by a tight loop, and of its possible ends only those the next instruction accepts
+// are tried, longest first when greedy, shortest first when lazy.
+//
+// Results equal RE2's (leftmost-first submatches): alternatives and quantifiers are tried in
+// RE2's order, and a (instruction, position) pair that failed once is not tried again — its
+// outcome does not depend on the path that reached it, so the pruning keeps exactly the first
+// match RE2 reports and bounds the work by program size × line length. Lines it cannot decide the
+// same way are refused (kUnsupported) for the caller to give to RE2: bytes ≥ 0x80 (RE2 reads the
+// line as UTF-8 runes, this matcher reads bytes) and lines too long for the visited bitmap.
+// Regexes with constructs it does not know (flags, Unicode classes, loops of something that can
+// match empty) do not compile; the caller keeps RE2 for them.
+//
+// Not thread-safe: Match uses scratch state of the object.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace sawlog {
+
+class Backtracker {
+ public:
+  // The regex in the RE2 syntax grok.cc produces, already accepted by RE2; `groups` its number of
+  // capturing groups. nullptr when the regex uses a construct this matcher does not implement.
+  static std::unique_ptr<Backtracker> Compile(std::string_view regex, int groups);
+  ~Backtracker();
+
+  enum class Outcome { kMatch, kNoMatch, kUnsupported };
+
+  // Matches the whole of `line` (RE2::ANCHOR_BOTH). On kMatch, `spans[2*i]`, `spans[2*i+1]` are
+  // the start and end offsets of group i+1, or -1 when the group took no part in the match.
+  Outcome Match(std::string_view line, std::vector<int>* spans);
+
+  struct Inst;
+
+ private:
+  Backtracker();
+  bool Visited(int row, size_t pos);
+
+  std::vector<Inst> prog_;
+  int rows_ = 0;  // rows of the visited bitmap: one per split, two per run
+  int groups_ = 0;
+
+  // Scratch of Match.
+  struct Frame {
+    uint32_t kind;
+    uint32_t pc;
+    size_t a, b;
+  };
+  std::vector<Frame> stack_;
+  std::vector<uint64_t> visited_;
+  std::vector<uint32_t> touched_;  // words of visited_ set by this match, cleared after it
+  size_t stride_ = 0;              // line length + 1
+};
+
+}  // namespace sawlog
