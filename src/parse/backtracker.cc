@@ -58,7 +58,8 @@ Set Word() {
 }
 Set Space() { return Chars("\t\n\f\r "); }
 
-bool IsWord(unsigned char c) { return Word().Has(c); }
+const Set kWord = Word();
+bool IsWord(unsigned char c) { return kWord.Has(c); }
 
 enum class Assert : uint8_t { kBeginText, kEndText, kWordBoundary, kNotWordBoundary };
 
@@ -404,6 +405,10 @@ struct Backtracker::Inst {
   int32_t row = 0;       // split, run: row of the visited bitmap (a run's continuation: row + 1)
   int32_t min = 0, max = 0;  // run; max -1: unbounded
   Set set;                   // set, run
+  // What a match from here can start with: `first`, or anything when `nullable` (it may consume
+  // nothing). Splits and runs skip what cannot go on, without a visit or a frame.
+  Set first;
+  bool nullable = false;
 };
 
 namespace {
@@ -519,19 +524,46 @@ std::unique_ptr<Backtracker> Backtracker::Compile(std::string_view regex, int gr
   Compiler compiler(&b->prog_);
   if (!compiler.Emit(*root) || b->prog_.size() > kMaxInstructions) return nullptr;
   b->prog_.emplace_back();  // kMatch
+  b->ComputeFirst();
   b->rows_ = compiler.rows;
   b->groups_ = groups;
   return b;
 }
 
-bool Backtracker::Visited(int row, size_t pos) {
-  const size_t bit = static_cast<size_t>(row) * stride_ + pos;
-  uint64_t& word = visited_[bit >> 6];
-  const uint64_t mask = uint64_t{1} << (bit & 63);
-  if (word & mask) return true;
-  if (word == 0) touched_.push_back(static_cast<uint32_t>(bit >> 6));
-  word |= mask;
-  return false;
+// The least fixpoint of first/nullable over the program's edges (loops make it iterative).
+void Backtracker::ComputeFirst() {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t pc = prog_.size(); pc-- > 0;) {
+      Inst& in = prog_[pc];
+      Set first;
+      bool nullable = false;
+      auto take = [&](size_t to) {
+        first.AddSet(prog_[to].first);
+        nullable |= prog_[to].nullable;
+      };
+      switch (in.op) {
+        case Op::kSet: first = in.set; break;
+        case Op::kRun:
+          first = in.set;
+          if (in.min == 0) take(pc + 1);
+          break;
+        case Op::kSplit:
+          take(in.x);
+          take(in.y);
+          break;
+        case Op::kJmp: take(in.x); break;
+        case Op::kSave:
+        case Op::kAssert: take(pc + 1); break;
+        case Op::kMatch: nullable = true; break;
+      }
+      if (nullable != in.nullable || first.w[0] != in.first.w[0] || first.w[1] != in.first.w[1]) {
+        in.first = first;
+        in.nullable = nullable;
+        changed = true;
+      }
+    }
+  }
 }
 
 namespace {
@@ -562,19 +594,23 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
   const unsigned char* t = reinterpret_cast<const unsigned char*>(line.data());
   const Inst* prog = prog_.data();
 
-  // Whether a run may end at q: the next instruction accepts text[q] and (run, q) is new.
-  auto can_end = [&](uint32_t pc, size_t q) {
-    const Inst& next = prog[pc + 1];
-    if (next.op == Op::kSet && (q >= n || !next.set.Has(t[q]))) return false;
-    return !Visited(prog[pc].row + 1, q);
+  // Whether a match from pc may start at p.
+  auto can_start = [&](size_t pc, size_t p) {
+    return prog[pc].nullable || (p < n && prog[pc].first.Has(t[p]));
+  };
+  // Whether a run may end at q: what follows may start there and (run, q) is new.
+  auto can_end = [&](uint32_t pc, size_t q) { return can_start(pc + 1, q) && !Visited(prog[pc].row + 1, q); };
+  // The stack as a raw array: std::vector::push_back does not inline here.
+  size_t top = 0;
+  auto push = [&](const Frame& f) {
+    if (top == stack_.size()) stack_.resize(std::max<size_t>(64, 2 * top));
+    stack_[top++] = f;
   };
 
   Outcome outcome = Outcome::kNoMatch;
-  stack_.clear();
-  stack_.push_back({kTry, 0, 0, 0});
-  while (!stack_.empty()) {
-    const Frame f = stack_.back();
-    stack_.pop_back();
+  push({kTry, 0, 0, 0});
+  while (top > 0) {
+    const Frame f = stack_[--top];
     uint32_t pc = f.pc;
     size_t p = f.a;
     switch (f.kind) {
@@ -586,7 +622,7 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
           if (q == f.b) goto next_frame;
           --q;
         }
-        if (q > f.b) stack_.push_back({kGreedyRun, f.pc, q - 1, f.b});
+        if (q > f.b) push({kGreedyRun, f.pc, q - 1, f.b});
         pc = f.pc + 1;
         p = q;
         break;
@@ -598,7 +634,7 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
           if (q == f.b || !set.Has(t[q])) goto next_frame;
           ++q;
         }
-        if (q < f.b && set.Has(t[q])) stack_.push_back({kLazyRun, f.pc, q + 1, f.b});
+        if (q < f.b && set.Has(t[q])) push({kLazyRun, f.pc, q + 1, f.b});
         pc = f.pc + 1;
         p = q;
         break;
@@ -614,14 +650,20 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
             continue;
           }
           goto next_frame;
-        case Op::kSplit:
-          if (Visited(in.row, p)) goto next_frame;
-          stack_.push_back({kTry, static_cast<uint32_t>(in.y), p, 0});
-          pc = in.x;
+        case Op::kSplit: {
+          const bool x = can_start(in.x, p), y = can_start(in.y, p);
+          if (x && y) {
+            if (Visited(in.row, p)) goto next_frame;
+            push({kTry, static_cast<uint32_t>(in.y), p, 0});
+          } else if (!x && !y) {
+            goto next_frame;
+          }
+          pc = x ? in.x : in.y;
           continue;
+        }
         case Op::kJmp: pc = in.x; continue;
         case Op::kSave:
-          stack_.push_back({kRestore, static_cast<uint32_t>(in.x), static_cast<size_t>(static_cast<int64_t>(slot[in.x])), 0});
+          push({kRestore, static_cast<uint32_t>(in.x), static_cast<size_t>(static_cast<int64_t>(slot[in.x])), 0});
           slot[in.x] = static_cast<int>(p);
           ++pc;
           continue;
@@ -649,11 +691,11 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
             size_t q = p;
             while (q < limit && in.set.Has(t[q])) ++q;
             if (q < least) goto next_frame;
-            stack_.push_back({kGreedyRun, pc, q, least});
+            push({kGreedyRun, pc, q, least});
           } else {
             for (size_t q = p; q < least; ++q)
               if (!in.set.Has(t[q])) goto next_frame;
-            stack_.push_back({kLazyRun, pc, least, limit});
+            push({kLazyRun, pc, least, limit});
           }
           goto next_frame;
         }

@@ -43,7 +43,17 @@ class Backtracker {
 
  private:
   Backtracker();
-  bool Visited(int row, size_t pos);
+  void ComputeFirst();
+  // Marks (row, pos) visited; whether it was before.
+  bool Visited(int row, size_t pos) {
+    const size_t bit = static_cast<size_t>(row) * stride_ + pos;
+    uint64_t& word = visited_[bit >> 6];
+    const uint64_t mask = uint64_t{1} << (bit & 63);
+    if (word & mask) return true;
+    if (word == 0) touched_.push_back(static_cast<uint32_t>(bit >> 6));
+    word |= mask;
+    return false;
+  }
 
   std::vector<Inst> prog_;
   int rows_ = 0;  // rows of the visited bitmap: one per split, two per run
