@@ -608,6 +608,30 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
   };
 
   Outcome outcome = Outcome::kNoMatch;
+  // The first end of a run at pc among candidates hi down to lo (greedy) or lo up to hi while the
+  // run's set matches (lazy), the rest left on the stack.
+  auto greedy_end = [&](uint32_t pc, size_t hi, size_t lo, size_t* end) {
+    size_t q = hi;
+    while (!can_end(pc, q)) {
+      if (q == lo) return false;
+      --q;
+    }
+    if (q > lo) push({kGreedyRun, pc, q - 1, lo});
+    *end = q;
+    return true;
+  };
+  auto lazy_end = [&](uint32_t pc, size_t lo, size_t hi, size_t* end) {
+    const Set& set = prog[pc].set;
+    size_t q = lo;
+    while (!can_end(pc, q)) {
+      if (q == hi || !set.Has(t[q])) return false;
+      ++q;
+    }
+    if (q < hi && set.Has(t[q])) push({kLazyRun, pc, q + 1, hi});
+    *end = q;
+    return true;
+  };
+
   push({kTry, 0, 0, 0});
   while (top > 0) {
     const Frame f = stack_[--top];
@@ -616,29 +640,14 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
     switch (f.kind) {
       case kRestore: slot[f.pc] = static_cast<int>(static_cast<int64_t>(f.a)); continue;
       case kTry: break;
-      case kGreedyRun: {  // candidates f.a down to f.b
-        size_t q = f.a;
-        while (!can_end(f.pc, q)) {
-          if (q == f.b) goto next_frame;
-          --q;
-        }
-        if (q > f.b) push({kGreedyRun, f.pc, q - 1, f.b});
+      case kGreedyRun:
+        if (!greedy_end(f.pc, f.a, f.b, &p)) continue;
         pc = f.pc + 1;
-        p = q;
         break;
-      }
-      case kLazyRun: {  // candidates f.a up to f.b, while the run's set matches
-        const Set& set = prog[f.pc].set;
-        size_t q = f.a;
-        while (!can_end(f.pc, q)) {
-          if (q == f.b || !set.Has(t[q])) goto next_frame;
-          ++q;
-        }
-        if (q < f.b && set.Has(t[q])) push({kLazyRun, f.pc, q + 1, f.b});
+      case kLazyRun:
+        if (!lazy_end(f.pc, f.a, f.b, &p)) continue;
         pc = f.pc + 1;
-        p = q;
         break;
-      }
     }
     for (;;) {
       const Inst& in = prog[pc];
@@ -690,14 +699,14 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
           if (in.greedy) {
             size_t q = p;
             while (q < limit && in.set.Has(t[q])) ++q;
-            if (q < least) goto next_frame;
-            push({kGreedyRun, pc, q, least});
+            if (q < least || !greedy_end(pc, q, least, &p)) goto next_frame;
           } else {
             for (size_t q = p; q < least; ++q)
               if (!in.set.Has(t[q])) goto next_frame;
-            push({kLazyRun, pc, least, limit});
+            if (!lazy_end(pc, least, limit, &p)) goto next_frame;
           }
-          goto next_frame;
+          ++pc;
+          continue;
         }
         case Op::kMatch:
           if (p == n) {

@@ -45,7 +45,7 @@ class Backtracker {
   Backtracker();
   void ComputeFirst();
   // Marks (row, pos) visited; whether it was before.
-  bool Visited(int row, size_t pos) {
+  [[gnu::always_inline]] bool Visited(int row, size_t pos) {
     const size_t bit = static_cast<size_t>(row) * stride_ + pos;
     uint64_t& word = visited_[bit >> 6];
     const uint64_t mask = uint64_t{1} << (bit & 63);
