@@ -409,6 +409,7 @@ struct Backtracker::Inst {
   // nothing). Splits and runs skip what cannot go on, without a visit or a frame.
   Set first;
   bool nullable = false;
+  int32_t sets = 0;  // set: how many set instructions follow from here, this one included
 };
 
 namespace {
@@ -525,6 +526,8 @@ std::unique_ptr<Backtracker> Backtracker::Compile(std::string_view regex, int gr
   if (!compiler.Emit(*root) || b->prog_.size() > kMaxInstructions) return nullptr;
   b->prog_.emplace_back();  // kMatch
   b->ComputeFirst();
+  for (size_t pc = b->prog_.size(); pc-- > 0;)
+    if (b->prog_[pc].op == Op::kSet) b->prog_[pc].sets = 1 + b->prog_[pc + 1].sets;
   b->rows_ = compiler.rows;
   b->groups_ = groups;
   return b;
@@ -652,13 +655,15 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
     for (;;) {
       const Inst& in = prog[pc];
       switch (in.op) {
-        case Op::kSet:
-          if (p < n && in.set.Has(t[p])) {
-            ++p;
-            ++pc;
-            continue;
-          }
-          goto next_frame;
+        case Op::kSet: {  // the whole sequence of sets in one step: literal text
+          const size_t k = static_cast<size_t>(in.sets);
+          if (n - p < k) goto next_frame;
+          for (size_t i = 0; i < k; ++i)
+            if (!prog[pc + i].set.Has(t[p + i])) goto next_frame;
+          p += k;
+          pc += static_cast<uint32_t>(k);
+          continue;
+        }
         case Op::kSplit: {
           const bool x = can_start(in.x, p), y = can_start(in.y, p);
           if (x && y) {
