@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sawlog {
 
 namespace {
@@ -397,6 +401,33 @@ class Parser {
 
 enum class Op : uint8_t { kSet, kRun, kSplit, kJmp, kSave, kAssert, kMatch };
 
+// Runs whose set is at most this many ranges are scanned with SIMD compares: \S is 4 ranges,
+// `[^\\"]` 3, `.` 2, USERNAME's `[a-zA-Z0-9._-]` 5.
+constexpr int kMaxRanges = 6;
+
+// How far Look sees: enough to tell IPv6's `[0-9A-Fa-f]{1,4}:` from an IPv4 address's "83.".
+constexpr int kLookahead = 4;
+
+struct Look {
+  Set at[kLookahead];
+  uint8_t ends = 0;  // bit k: can end after exactly k bytes
+
+  bool operator==(const Look& o) const {
+    for (int k = 0; k < kLookahead; ++k)
+      if (at[k].w[0] != o.at[k].w[0] || at[k].w[1] != o.at[k].w[1]) return false;
+    return ends == o.ends;
+  }
+  void Add(const Look& o) {
+    for (int k = 0; k < kLookahead; ++k) at[k].AddSet(o.at[k]);
+    ends |= o.ends;
+  }
+  // `o` after c bytes.
+  void AddShifted(const Look& o, int c) {
+    for (int k = c; k < kLookahead; ++k) at[k].AddSet(o.at[k - c]);
+    ends |= static_cast<uint8_t>((o.ends << c) & ((1 << kLookahead) - 1));
+  }
+};
+
 struct Backtracker::Inst {
   Op op = Op::kMatch;
   bool greedy = true;
@@ -405,14 +436,59 @@ struct Backtracker::Inst {
   int32_t row = 0;       // split, run: row of the visited bitmap (a run's continuation: row + 1)
   int32_t min = 0, max = 0;  // run; max -1: unbounded
   Set set;                   // set, run
-  // What a match from here can start with: `first`, or anything when `nullable` (it may consume
-  // nothing). Splits and runs skip what cannot go on, without a visit or a frame.
-  Set first;
-  bool nullable = false;
+  // What a match from here can start with: the bytes at offsets 0..kLookahead-1, and whether
+  // it can end (reach the pattern's end) after exactly k bytes. Splits and runs skip what cannot
+  // go on, without a visit or a frame: IPv6's alternatives are gone at the '.' of an IPv4 address.
+  Look look;
+  // run: its set as at most kMaxRanges ranges [lo, hi] of bytes (none when it takes more), for
+  // scanning 16 bytes at a time.
+  int nranges = 0;
+  int8_t range_lo[kMaxRanges] = {}, range_hi[kMaxRanges] = {};
   int32_t sets = 0;  // set: how many set instructions follow from here, this one included
 };
 
 namespace {
+
+void SetRanges(Backtracker::Inst* in) {
+  int n = 0;
+  for (int c = 0; c < 128; ++c) {
+    if (!in->set.Has(static_cast<unsigned char>(c))) continue;
+    if (n > 0 && in->range_hi[n - 1] == c - 1) {
+      in->range_hi[n - 1] = static_cast<int8_t>(c);
+      continue;
+    }
+    if (n == kMaxRanges) {
+      in->nranges = 0;
+      return;
+    }
+    in->range_lo[n] = static_cast<int8_t>(c);
+    in->range_hi[n++] = static_cast<int8_t>(c);
+  }
+  in->nranges = n;
+}
+
+// The end of the run of `in`'s set in t[q, limit).
+size_t ScanRun(const Backtracker::Inst& in, const unsigned char* t, size_t q, size_t limit) {
+#if defined(__SSE2__)
+  if (in.nranges > 0 && limit - q >= 16) {
+    __m128i lo[kMaxRanges], hi[kMaxRanges];
+    for (int r = 0; r < in.nranges; ++r) {
+      lo[r] = _mm_set1_epi8(static_cast<char>(in.range_lo[r] - 1));  // lo 0 → -1: ASCII bytes are above
+      hi[r] = _mm_set1_epi8(static_cast<char>(in.range_hi[r]));
+    }
+    for (; limit - q >= 16; q += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + q));
+      __m128i m = _mm_setzero_si128();
+      for (int r = 0; r < in.nranges; ++r)
+        m = _mm_or_si128(m, _mm_andnot_si128(_mm_cmpgt_epi8(v, hi[r]), _mm_cmpgt_epi8(v, lo[r])));
+      const unsigned outside = static_cast<unsigned>(_mm_movemask_epi8(m)) ^ 0xFFFFu;
+      if (outside) return q + static_cast<size_t>(__builtin_ctz(outside));
+    }
+  }
+#endif
+  while (q < limit && in.set.Has(t[q])) ++q;
+  return q;
+}
 
 class Compiler {
  public:
@@ -482,6 +558,7 @@ class Compiler {
     if (body.kind == Node::kSet) {
       Backtracker::Inst& in = Add(Op::kRun);
       in.set = body.set;
+      SetRanges(&in);
       in.min = n.min;
       in.max = n.max;
       in.greedy = n.greedy;
@@ -525,7 +602,7 @@ std::unique_ptr<Backtracker> Backtracker::Compile(std::string_view regex, int gr
   Compiler compiler(&b->prog_);
   if (!compiler.Emit(*root) || b->prog_.size() > kMaxInstructions) return nullptr;
   b->prog_.emplace_back();  // kMatch
-  b->ComputeFirst();
+  b->ComputeLook();
   for (size_t pc = b->prog_.size(); pc-- > 0;)
     if (b->prog_[pc].op == Op::kSet) b->prog_[pc].sets = 1 + b->prog_[pc + 1].sets;
   b->rows_ = compiler.rows;
@@ -534,35 +611,38 @@ std::unique_ptr<Backtracker> Backtracker::Compile(std::string_view regex, int gr
 }
 
 // The least fixpoint of first/nullable over the program's edges (loops make it iterative).
-void Backtracker::ComputeFirst() {
+void Backtracker::ComputeLook() {
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t pc = prog_.size(); pc-- > 0;) {
       Inst& in = prog_[pc];
-      Set first;
-      bool nullable = false;
-      auto take = [&](size_t to) {
-        first.AddSet(prog_[to].first);
-        nullable |= prog_[to].nullable;
-      };
+      Look look;
+  // run: its set as at most kMaxRanges ranges [lo, hi] of bytes (none when it takes more), for
+  // scanning 16 bytes at a time.
+  int nranges = 0;
+  int8_t range_lo[kMaxRanges] = {}, range_hi[kMaxRanges] = {};
       switch (in.op) {
-        case Op::kSet: first = in.set; break;
-        case Op::kRun:
-          first = in.set;
-          if (in.min == 0) take(pc + 1);
+        case Op::kSet:
+          look.at[0] = in.set;
+          look.AddShifted(prog_[pc + 1].look, 1);
           break;
+        case Op::kRun: {
+          const int most = in.max < 0 ? kLookahead : std::min(in.max, kLookahead);
+          for (int k = 0; k < most; ++k) look.at[k] = in.set;
+          for (int c = in.min; c <= most && c < kLookahead; ++c) look.AddShifted(prog_[pc + 1].look, c);
+          break;
+        }
         case Op::kSplit:
-          take(in.x);
-          take(in.y);
+          look.Add(prog_[in.x].look);
+          look.Add(prog_[in.y].look);
           break;
-        case Op::kJmp: take(in.x); break;
+        case Op::kJmp: look = prog_[in.x].look; break;
         case Op::kSave:
-        case Op::kAssert: take(pc + 1); break;
-        case Op::kMatch: nullable = true; break;
+        case Op::kAssert: look = prog_[pc + 1].look; break;
+        case Op::kMatch: look.ends = 1; break;
       }
-      if (nullable != in.nullable || first.w[0] != in.first.w[0] || first.w[1] != in.first.w[1]) {
-        in.first = first;
-        in.nullable = nullable;
+      if (!(look == in.look)) {
+        in.look = look;
         changed = true;
       }
     }
@@ -599,7 +679,12 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
 
   // Whether a match from pc may start at p.
   auto can_start = [&](size_t pc, size_t p) {
-    return prog[pc].nullable || (p < n && prog[pc].first.Has(t[p]));
+    const Look& look = prog[pc].look;
+    for (int k = 0; k < kLookahead; ++k) {
+      if (p + k == n) return ((look.ends >> k) & 1) != 0;
+      if (!look.at[k].Has(t[p + k])) return false;
+    }
+    return true;
   };
   // Whether a run may end at q: what follows may start there and (run, q) is new.
   auto can_end = [&](uint32_t pc, size_t q) { return can_start(pc + 1, q) && !Visited(prog[pc].row + 1, q); };
@@ -702,8 +787,7 @@ Backtracker::Outcome Backtracker::Match(std::string_view line, std::vector<int>*
           const size_t least = p + static_cast<size_t>(in.min);
           if (least > limit) goto next_frame;
           if (in.greedy) {
-            size_t q = p;
-            while (q < limit && in.set.Has(t[q])) ++q;
+            const size_t q = ScanRun(in, t, p, limit);
             if (q < least || !greedy_end(pc, q, least, &p)) goto next_frame;
           } else {
             for (size_t q = p; q < least; ++q)

@@ -43,7 +43,7 @@ class Backtracker {
 
  private:
   Backtracker();
-  void ComputeFirst();
+  void ComputeLook();
   // Marks (row, pos) visited; whether it was before.
   [[gnu::always_inline]] bool Visited(int row, size_t pos) {
     const size_t bit = static_cast<size_t>(row) * stride_ + pos;
