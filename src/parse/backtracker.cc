@@ -610,7 +610,7 @@ std::unique_ptr<Backtracker> Backtracker::Compile(std::string_view regex, int gr
   return b;
 }
 
-// The least fixpoint of first/nullable over the program's edges (loops make it iterative).
+// The least fixpoint of Look over the program's edges (loops make it iterative).
 void Backtracker::ComputeLook() {
   for (bool changed = true; changed;) {
     changed = false;
