@@ -47,6 +47,10 @@ class Backtracker {
  private:
   Backtracker();
   void ComputeLook();
+  // Match's search: with kMark the BitState one, else without visited marks, giving up
+  // (kUnsupported) after `steps` instructions.
+  template <bool kMark>
+  Outcome Search(std::string_view line, std::vector<int>* spans, size_t steps);
   // Marks (row, pos) visited; whether it was before.
   [[gnu::always_inline]] bool Visited(int row, size_t pos) {
     const size_t bit = static_cast<size_t>(row) * stride_ + pos;

@@ -156,10 +156,13 @@ TEST(GrokBacktracker, SameAsRe2OnConstructs) {
       "(?<a>a*?)(?<b>a*)", "(?<a>(?:ab|a)+?)(?<b>b*)", "(?<x>[^\\]\\n-]{2,3})(?<y>.*)", "(?<x>\\w+)\\b(?<y>\\W*)",
       "\\A(?<x>\\d{1,2}?)(?<y>\\d*)\\z", "(?<a>x)?(?<b>(?:x|y){0,2})(?<c>.*)", "(?<a>[[:alpha:][:digit:]]+)(?<b>[\\x20-\\x{7e}]*)",
       "(?:(?<a>a)|(?<a>b))+(?<c>.*)", "(?<a>\\S+)\\s(?<b>\\s*)(?<c>[^\\s]*)", "(?<a>a{2,}b{0,}?)(?<b>.*?)(?<c>\\B.*)",
+      // Exponential without visited marks: the quick search gives up and the marked one decides.
+      "(?<a>(?:a|a)*)(?<b>b?)", "(?<a>.*?)(?<b>.*?)(?<c>.*?)(?<d>.*?)(?<e>.*?)x",
   };
   const std::vector<std::string> kLines = {"",      "a",     "aa",      "aab",     "abab",    "ab ba", "xxyx",
                                            "12",    "123",   "a b  c",  "a\nb",    "x]y-z",   "é",     "aaaab b",
-                                           "ba a",  "~!@ ", "9 9\t9", "aaaabbbc", "-\n--\n", "xyxyxyxy"};
+                                           "ba a",  "~!@ ", "9 9\t9", "aaaabbbc", "-\n--\n", "xyxyxyxy",
+                                           std::string(40, 'a') + "c", std::string(300, 'y'), std::string(300, 'y') + "x"};
   for (const auto& re : kRegexes) {
     GrokOptions options;
     options.match = {re};
