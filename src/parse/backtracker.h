@@ -13,6 +13,9 @@
 // RE2's order, and an (instruction, position) pair that failed once is not tried again — its
 // outcome does not depend on the path that reached it — so the first match found is the one RE2
 // reports, and the work is bounded by program size × line length (times the run lengths).
+// Keeping those marks costs more than most lines need, so a line is first searched without them
+// (same result, but exponential at worst) for a number of steps linear in its length, and only
+// searched again with them when that runs out.
 // Lines it cannot decide the same way are refused (kUnsupported) for the caller to give to RE2:
 // bytes ≥ 0x80 (RE2 reads the line as UTF-8 characters, this matcher reads bytes) and lines too
 // long for the visited bitmap. Regexes with constructs it does not know (flags, Unicode classes,
