@@ -93,10 +93,24 @@ Result<RegexProgram> RegexProgram::Make(std::string_view parser, std::string_vie
   return p;
 }
 
+bool RegexProgram::AddBacktracker(std::string_view regex) {
+  if (anchor_ != RE2::ANCHOR_BOTH) return false;
+  backtracker_ = Backtracker::Compile(regex, groups());
+  return backtracker_ != nullptr;
+}
+
 Result<bool> RegexProgram::Match(std::string_view line, const ParseContext& ctx, const CaptureSink& sink,
                                  ParsedLine* out) {
-  re2::StringPiece text(line.data(), line.size());
-  if (!re_->Match(text, 0, text.size(), anchor_, pieces_.data(), static_cast<int>(pieces_.size()))) return false;
+  const auto fast = backtracker_ ? backtracker_->Match(line, &spans_) : Backtracker::Outcome::kUnsupported;
+  if (fast == Backtracker::Outcome::kNoMatch) return false;
+  if (fast == Backtracker::Outcome::kMatch) {
+    for (size_t i = 0; i < names_.size(); ++i)
+      pieces_[i + 1] = spans_[2 * i] < 0 ? re2::StringPiece()
+                                         : re2::StringPiece(line.data() + spans_[2 * i], spans_[2 * i + 1] - spans_[2 * i]);
+  } else {
+    re2::StringPiece text(line.data(), line.size());
+    if (!re_->Match(text, 0, text.size(), anchor_, pieces_.data(), static_cast<int>(pieces_.size()))) return false;
+  }
   std::fill(done_.begin(), done_.end(), 0);
   for (size_t i = 0; i < names_.size(); ++i) {
     const re2::StringPiece& v = pieces_[i + 1];

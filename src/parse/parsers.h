@@ -74,6 +74,10 @@ struct GrokOptions {
   std::vector<std::pair<std::string, std::string>> patterns;  // NAME, regex: after the directories
   std::vector<std::string> match;                             // tried in order, each the whole line
   CaptureOptions capture;
+  // Which matcher runs the expanded regex (grok.cc): kAuto the backtracker where it can, else
+  // RE2. Tests compare the other two: kRe2 only RE2, kBacktracker refuses patterns the
+  // backtracker cannot compile.
+  enum class Engine { kAuto, kRe2, kBacktracker } engine = Engine::kAuto;
 };
 Result<std::unique_ptr<LineParser>> MakeGrokParser(const GrokOptions& options);
 
