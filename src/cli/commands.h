@@ -17,6 +17,7 @@ void AddQueryCommand(CLI::App& app);
 void AddTailCommand(CLI::App& app);
 void AddStoreCommand(CLI::App& app);
 void AddPipelineCommand(CLI::App& app);
+void AddAgentCommand(CLI::App& app);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

@@ -44,7 +44,8 @@ class BeastClient final : public HttpClient {
       if (!ec) {
         auto& res = parser.get();
         if (!res.keep_alive()) Disconnect();
-        return ClientResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+        return ClientResponse{static_cast<int>(res.result_int()), std::move(res.body()),
+                              std::string(res[http::field::retry_after])};
       }
       Disconnect();
       // A kept-alive connection the server closed: one retry on a fresh connection.

@@ -15,6 +15,7 @@ namespace sawlog {
 struct ClientResponse {
   int status = 0;
   std::string body;
+  std::string retry_after;  // the Retry-After header, when the server gave one
 };
 
 class HttpClient {

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   sawlog::AddTailCommand(app);
   sawlog::AddStoreCommand(app);
   sawlog::AddPipelineCommand(app);
+  sawlog::AddAgentCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,8 +1,6 @@
 // The YAML configuration: `pipelines` (name → list of processors) and `receivers` (name →
 // {pipeline: name}). Every processor's options are checked against its type's OptionSpecs here,
 // once for all types; errors name file:line:column (yaml-cpp marks are 0-based, editors 1-based).
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -10,52 +8,18 @@
 
 #include "core/env.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/yaml_loader.h"
 #include "query/query.h"
 
 namespace sawlog::pipeline {
 
 namespace {
 
-class Loader {
+class Loader : public YamlLoader {
  public:
-  Loader(std::string_view file, std::string_view base_dir, int64_t now_ns)
-      : file_(file), base_dir_(base_dir), now_ns_(now_ns) {}
-
+  using YamlLoader::YamlLoader;
   Result<Config> Load(const YAML::Node& root);
-
- private:
-  Location At(const YAML::Node& node) const { return {file_, node.Mark().line + 1, node.Mark().column + 1}; }
-  Status Error(const YAML::Node& node, std::string_view message) const {
-    return Status::InvalidArgument(At(node).ToString() + ": " + std::string(message));
-  }
-  // Calls fn(key_node, value_node) for each entry of a mapping, refusing repeated keys.
-  template <typename Fn>
-  Status ForEachEntry(const YAML::Node& map, std::string_view what, Fn&& fn) const;
-
-  Result<std::shared_ptr<const Pipeline>> LoadPipeline(const std::string& name, const YAML::Node& list) const;
-  Result<std::unique_ptr<Processor>> LoadProcessor(const YAML::Node& entry) const;
-  Status LoadOption(std::string_view type, const OptionSpec& spec, const YAML::Node& node, Options::Value* value) const;
-  Status DefaultOption(const OptionSpec& spec, Options::Value* value) const;
-
-  std::string file_;
-  std::string base_dir_;
-  int64_t now_ns_;
 };
-
-template <typename Fn>
-Status Loader::ForEachEntry(const YAML::Node& map, std::string_view what, Fn&& fn) const {
-  if (!map.IsMap()) return Error(map, std::string(what) + " must be a mapping");
-  std::vector<std::string> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    if (!it->first.IsScalar()) return Error(it->first, std::string(what) + ": keys must be strings");
-    const std::string& key = it->first.Scalar();
-    for (const auto& s : seen)
-      if (s == key) return Error(it->first, std::string(what) + ": '" + key + "' is given twice");
-    seen.push_back(key);
-    RETURN_IF_ERROR(fn(it->first, it->second));
-  }
-  return Status::Ok();
-}
 
 Result<Config> Loader::Load(const YAML::Node& root) {
   Config config;
@@ -101,7 +65,21 @@ Result<Config> Loader::Load(const YAML::Node& root) {
   return config;
 }
 
-Result<std::shared_ptr<const Pipeline>> Loader::LoadPipeline(const std::string& name, const YAML::Node& list) const {
+}  // namespace
+
+YamlLoader::YamlLoader(std::string_view file, std::string_view base_dir, int64_t now_ns)
+    : file_(file), base_dir_(base_dir), now_ns_(now_ns) {}
+
+Result<YAML::Node> YamlLoader::Parse(std::string_view yaml, std::string_view file) {
+  try {
+    return YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(std::string(file) + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                   std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+}
+
+Result<std::shared_ptr<const Pipeline>> YamlLoader::LoadPipeline(const std::string& name, const YAML::Node& list) const {
   if (!list.IsSequence()) return Error(list, "pipeline '" + name + "' must be a list of processors");
   std::vector<std::unique_ptr<Processor>> processors;
   for (const auto& entry : list) {
@@ -111,13 +89,17 @@ Result<std::shared_ptr<const Pipeline>> Loader::LoadPipeline(const std::string& 
   return std::make_shared<const Pipeline>(std::move(processors));
 }
 
+namespace {
+
 std::string KnownTypes() {
   std::string out;
   for (const ProcessorType* t : ProcessorTypes()) out += (out.empty() ? "" : ", ") + std::string(t->name);
   return out;
 }
 
-Result<std::unique_ptr<Processor>> Loader::LoadProcessor(const YAML::Node& entry) const {
+}  // namespace
+
+Result<std::unique_ptr<Processor>> YamlLoader::LoadProcessor(const YAML::Node& entry) const {
   if (!entry.IsMap() || entry.size() != 1)
     return Error(entry, "a processor is a mapping with one key, its type, e.g. `- rename: {fields: {a: b}}`");
   const YAML::Node key = entry.begin()->first;
@@ -156,6 +138,8 @@ Result<std::unique_ptr<Processor>> Loader::LoadProcessor(const YAML::Node& entry
   return processor;
 }
 
+namespace {
+
 // Checks a scalar against the option's type, filling number/flag; the error is the reason alone.
 Status ParseScalar(OptionType type, const std::string& text, Options::Value* value, int64_t now_ns) {
   switch (type) {
@@ -185,7 +169,9 @@ Status ParseScalar(OptionType type, const std::string& text, Options::Value* val
   }
 }
 
-Status Loader::LoadOption(std::string_view type, const OptionSpec& spec, const YAML::Node& node,
+}  // namespace
+
+Status YamlLoader::LoadOption(std::string_view type, const OptionSpec& spec, const YAML::Node& node,
                           Options::Value* value) const {
   value->type = spec.type;
   value->given = true;
@@ -218,7 +204,7 @@ Status Loader::LoadOption(std::string_view type, const OptionSpec& spec, const Y
   }
 }
 
-Status Loader::DefaultOption(const OptionSpec& spec, Options::Value* value) const {
+Status YamlLoader::DefaultOption(const OptionSpec& spec, Options::Value* value) const {
   value->type = spec.type;
   std::string text(spec.default_value);
   if (spec.type == OptionType::kList || spec.type == OptionType::kRegexList) {
@@ -235,16 +221,9 @@ Status Loader::DefaultOption(const OptionSpec& spec, Options::Value* value) cons
   return st.ok() ? st : Status::Internal("BUG: default of option '" + std::string(spec.name) + "': " + st.message());
 }
 
-}  // namespace
-
 Result<Config> ParseConfig(std::string_view yaml, std::string_view file, std::string_view base_dir) {
-  try {
-    YAML::Node root = YAML::Load(std::string(yaml));
-    return Loader(file, base_dir, Env::Default()->NowNanos()).Load(root);
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(std::string(file) + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                   std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
+  ASSIGN_OR_RETURN(YAML::Node root, YamlLoader::Parse(yaml, file));
+  return Loader(file, base_dir, Env::Default()->NowNanos()).Load(root);
 }
 
 Result<Config> LoadConfig(Env* env, const std::string& path) {
