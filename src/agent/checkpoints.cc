@@ -47,7 +47,8 @@ Status AgentState::Parse(std::string_view text) {
     std::string_view line = text.substr(0, nl);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++number;
-    auto bad = [&] { return Status::Corruption(path_ + " line " + std::to_string(number) + ": cannot read '" + std::string(line) + "'"); };
+    const std::string_view whole = line;
+    auto bad = [&] { return Status::Corruption(path_ + " line " + std::to_string(number) + ": cannot read '" + std::string(whole) + "'"); };
     if (number == 1) {
       if (line != kStateHeader) return bad();
       continue;
