@@ -137,11 +137,14 @@ def free_port() -> int:
 class Server:
     """One sawlog server over a data dir; restartable; killed on exit from the `with` block.
 
-    Each start gets a fresh port (so a restart never races with the old socket) and its own
-    stderr log file in the work dir; failures include the tail of that log.
+    Each start gets a fresh port (so a restart never races with the old socket), unless `port`
+    is given (a client that must find the server again after a restart, such as `sawlog agent`),
+    and its own stderr log file in the work dir; failures include the tail of that log.
     """
 
-    def __init__(self, binary: str, work: str, data_dir: str | None = None, extra_args: Iterable[str] = ()):
+    def __init__(self, binary: str, work: str, data_dir: str | None = None, extra_args: Iterable[str] = (),
+                 port: int = 0):
+        self.fixed_port = port
         self.binary = binary
         self.work = work
         self.data_dir = data_dir or os.path.join(work, "data")
@@ -164,7 +167,7 @@ class Server:
     def start(self, wait: bool = True, timeout: float = 10.0) -> "Server":
         check(self.proc is None, "internal: server already running")
         os.makedirs(self.data_dir, exist_ok=True)
-        self.port = free_port()
+        self.port = self.fixed_port or free_port()
         self.starts += 1
         self.log_path = os.path.join(self.work, f"server-{self.starts}.log")
         cmd = [self.binary, "server", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args]
