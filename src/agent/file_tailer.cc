@@ -1,6 +1,7 @@
 #include "agent/file_tailer.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +86,11 @@ Result<size_t> FileTailer::Read(size_t max_bytes, int64_t now, const LineSink& s
   }
   size_t total = 0;
   while (total < max_bytes) {
+    if (!seekable_) {
+      // A pipe that has nothing now must not block the reader: it serves other inputs and stops.
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0) break;
+    }
     buf_.resize(kReadChunk);
     ssize_t n = seekable_ ? ::pread(fd_, buf_.data(), buf_.size(), static_cast<off_t>(offset_))
                           : ::read(fd_, buf_.data(), buf_.size());

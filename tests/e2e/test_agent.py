@@ -231,6 +231,20 @@ inputs:
         e2e.check(code == 0, f"agent exited {code} after SIGTERM:\n{agent.log()[-2000:]}")
         e2e.check("acknowledged by the server" in agent.log(), "the agent's status line is missing")
 
+        # A short-lived job piping into the agent: it exits once all of it is acknowledged.
+        job_config = os.path.join(work, "job.yaml")
+        with open(job_config, "w") as f:
+            f.write(f"server: http://127.0.0.1:{port}\ndata_dir: {work}/job-state\ninputs:\n"
+                    f"  - {{name: job, type: stdin, labels: {{service: job}}, multiline: {{start: '^job'}}}}\n")
+        lines = "".join(f"job {i} step\n  detail {i}\n" for i in range(100)) + "job last, no newline"
+        done = subprocess.run([args.sawlog, "agent", "--config", job_config], input=lines.encode(),
+                              capture_output=True, timeout=60)
+        e2e.check(done.returncode == 0, f"stdin agent exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+        rows = e2e.query(srv.port, '_stream:{service="job"}')
+        msgs = sorted(r["_msg"] for r in rows)
+        want = sorted([f"job {i} step\n  detail {i}" for i in range(100)] + ["job last, no newline"])
+        e2e.check(msgs == want, f"stdin: {len(rows)} events, want {len(want)}; e.g. {msgs[:3]}")
+
 
 if __name__ == "__main__":
     e2e.main(run, __doc__)
