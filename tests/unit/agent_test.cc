@@ -248,14 +248,23 @@ TEST(AgentState, DamageIsCorruptionNamingTheLine) {
   EXPECT_EQ(s.status().message(), "/d/state line 2: cannot read 'acked x 1'");
 }
 
-TEST(Input, ResumesFromTheCheckpointAndFollowsARotation) {
+// An input over the *.log files of a temp directory, its checkpoints in memory.
+struct InputFixture {
   TempDir dir;
   testing::MemEnv env;
-  ASSERT_TRUE(env.CreateDirs("/d").ok());
-  auto state = std::move(AgentState::Open(&env, "/d/state").value());
+  std::unique_ptr<AgentState> state;
   InputConfig config;
-  config.name = "app";
-  config.paths = {dir.File("*.log")};
+  explicit InputFixture(const std::string& name) {
+    EXPECT_TRUE(env.CreateDirs("/d").ok());
+    state = std::move(AgentState::Open(&env, "/d/state").value());
+    config.name = name;
+    config.paths = {dir.File("*.log")};
+  }
+};
+
+TEST(Input, ResumesFromTheCheckpointAndFollowsARotation) {
+  InputFixture fx("app");
+  auto& [dir, env, state, config] = fx;
   config.labels = {{"service", "app"}};
   dir.Append("a.log", "1\n2\n");
   auto read_all = [&](Input& in, int64_t now) {
@@ -296,13 +305,8 @@ TEST(Input, ResumesFromTheCheckpointAndFollowsARotation) {
 }
 
 TEST(Input, JoinsMultilineEventsAndCheckpointsBeforeWhatItHolds) {
-  TempDir dir;
-  testing::MemEnv env;
-  ASSERT_TRUE(env.CreateDirs("/d").ok());
-  auto state = std::move(AgentState::Open(&env, "/d/state").value());
-  InputConfig config;
-  config.name = "java";
-  config.paths = {dir.File("*.log")};
+  InputFixture fx("java");
+  auto& [dir, env, state, config] = fx;
   config.multiline = MultilineRule{"^\\d", ""};
   dir.Append("a.log", "1 error\n  at x\n  at y\n2 next\n");
   Input in(config, state.get(), kDefaultPartialLineTimeout);
