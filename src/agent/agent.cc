@@ -94,7 +94,10 @@ Status Agent::Run() {
   while (!a.stop) {
     const int64_t now = a.env->NowNanos();
     if (now >= next_scan) {
-      for (auto& in : a.inputs) in->Scan(now);
+      // An input whose batch waits for room in the buffer keeps its files open: releasing one
+      // now would lose its lines if the agent died before the batch is durable.
+      for (size_t i = 0; i < a.inputs.size(); ++i)
+        if (a.pending[i].records.empty()) a.inputs[i]->Scan(now);
       next_scan = now + kScanInterval;
     }
     if (now >= next_status) {

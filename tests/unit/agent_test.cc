@@ -436,6 +436,7 @@ TEST(Agent, RetriesAnUnavailableServerAndDropsRefusedData) {
   AgentConfig config;
   config.data_dir = dir.File("state");
   config.compression = Compression::kNone;
+  config.max_buffer_bytes = 1;  // one batch at a time: the input pauses while the server is away
   InputConfig in;
   in.name = "app";
   in.paths = {dir.File("*.log")};
@@ -452,7 +453,7 @@ TEST(Agent, RetriesAnUnavailableServerAndDropsRefusedData) {
     if (n == 2) return HttpReply{503, "busy", "0"};
     std::lock_guard l(mu);
     bodies.push_back(body);
-    if (bodies.size() == 1) dir.Append("a.log", "three\n");
+    if (bodies.size() == 1) dir.Append("a.log", "three\nfour\n");
     if (bodies.size() == 2) {
       running->Stop();
       return HttpReply{400, "{\"accepted\":0,\"rejected_count\":1}", ""};
@@ -467,8 +468,9 @@ TEST(Agent, RetriesAnUnavailableServerAndDropsRefusedData) {
   EXPECT_NE(bodies[0].find("\"_msg\":\"one\""), std::string::npos);
   EXPECT_NE(bodies[0].find("\"_msg\":\"two\""), std::string::npos);
   EXPECT_NE(bodies[1].find("\"_msg\":\"three\""), std::string::npos);
+  EXPECT_NE(bodies[1].find("\"_msg\":\"four\""), std::string::npos);
   EXPECT_EQ(running->counters().events_sent, 2u);
-  EXPECT_EQ(running->counters().events_rejected, 1u);
+  EXPECT_EQ(running->counters().events_rejected, 2u);
   EXPECT_EQ(running->counters().send_failures, 2u);
   a.value().reset();
   // After a restart nothing is sent again: the state says all was delivered.
