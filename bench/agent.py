@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Throughput of `sawlog agent` shipping a log file to a `sawlog server` (file → agent → server,
+every batch acknowledged after the server's WAL fsync).
+
+    /usr/bin/python3 bench/agent.py [--lines N] [--pipeline none|logfmt|auto] [--compression zstd|gzip|none]
+
+Writes the first --lines lines of the benchmark corpus (/var/tmp/sawlog-corpus/corpus.log) to a
+file, starts a fresh server and an agent following that file from its start, and waits until the
+server holds every line. Prints events/s (wall, from the agent's start to the last event stored),
+the agent's CPU time per event (user+system from /proc) and the server's. No peer shipper runs
+here: Fluent Bit, Vector, Filebeat and Promtail are not Debian 12 packages, so the numbers are
+absolute (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = "/var/tmp/sawlog-corpus/corpus.log"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def count(port: int) -> int:
+    q = urllib.parse.urlencode({"q": "* | stats count() as n"})
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?{q}", timeout=60) as r:
+        for line in r.read().splitlines():
+            return int(json.loads(line)["n"])
+    return 0
+
+
+def wait_health(port: int) -> None:
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("server did not become healthy")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--pipeline", choices=["none", "logfmt", "auto"], default="none")
+    ap.add_argument("--compression", choices=["zstd", "gzip", "none"], default="zstd")
+    ap.add_argument("--sawlog", default=os.path.join(ROOT, "build", "sawlog"))
+    args = ap.parse_args()
+    if not os.path.exists(CORPUS):
+        sys.exit(f"{CORPUS} is missing: /usr/bin/python3 /work/shared/tools/gen-corpus.py --help")
+    work = tempfile.mkdtemp(prefix="sawlog-bench-agent-")
+    try:
+        log = os.path.join(work, "app.log")
+        size = 0
+        with open(CORPUS, "rb") as src, open(log, "wb") as dst:
+            for i, line in enumerate(src):
+                if i == args.lines:
+                    break
+                dst.write(line)
+                size += len(line)
+        port = free_port()
+        pipeline = "" if args.pipeline == "none" else f"    pipeline:\n      - parse: {{format: {args.pipeline}}}\n"
+        config = os.path.join(work, "agent.yaml")
+        with open(config, "w") as f:
+            f.write(f"server: http://127.0.0.1:{port}\ndata_dir: {work}/agent\ncompression: {args.compression}\n"
+                    f"inputs:\n  - name: app\n    paths: [{log}]\n    labels: {{service: bench}}\n{pipeline}")
+        server = subprocess.Popen([args.sawlog, "server", "--data", f"{work}/data", "--listen", f"127.0.0.1:{port}"],
+                                  stdout=subprocess.DEVNULL, stderr=open(f"{work}/server.log", "wb"))
+        try:
+            wait_health(port)
+            server_cpu0 = cpu_seconds(server.pid)
+            start = time.monotonic()
+            agent = subprocess.Popen([args.sawlog, "agent", "--config", config], stdout=subprocess.DEVNULL,
+                                     stderr=open(f"{work}/agent.log", "wb"))
+            try:
+                n = 0
+                while n < args.lines:
+                    time.sleep(0.25)
+                    if agent.poll() is not None:
+                        sys.exit(f"the agent exited: {open(f'{work}/agent.log').read()[-2000:]}")
+                    n = count(port)
+                wall = time.monotonic() - start
+                agent_cpu = cpu_seconds(agent.pid)
+                server_cpu = cpu_seconds(server.pid) - server_cpu0
+            finally:
+                agent.terminate()
+                agent.wait()
+        finally:
+            server.terminate()
+            server.wait()
+        load = os.getloadavg()[0]
+        print(f"agent file->server: {args.lines} lines ({size / 1e6:.0f} MB), pipeline {args.pipeline}, "
+              f"compression {args.compression}: {args.lines / wall:,.0f} events/s ({size / wall / 1e6:.1f} MB/s), "
+              f"agent CPU {agent_cpu / args.lines * 1e6:.2f} us/event, server CPU {server_cpu / args.lines * 1e6:.2f} us/event "
+              f"(load {load:.1f}; the wall time includes polling the count every 0.25 s)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
