@@ -114,7 +114,7 @@ partial_line_timeout: 1s
 inputs:
   - name: api
     paths: ["{logs_api}/*.log"]
-    exclude: ["*.gz"]
+    exclude: ["*-debug.log"]
     labels: {{service: api}}
     pipeline:
       - parse: {{format: json}}
@@ -150,7 +150,7 @@ inputs:
         api_ids |= {f"a{i}" for i in range(5)}
         write(worker, [worker_line(f"w{i}") for i in range(5)] + ["2026-11-20T10:00:02Z info id=wpartial no newline yet"])
         worker_ids |= {f"w{i}" for i in range(5)} | {"wpartial"}
-        write(os.path.join(logs_api, "old.log.gz"), ["excluded\n"])
+        write(os.path.join(logs_api, "app-debug.log"), [api_line("excluded")])  # wait_ids refuses unknown ids
         agent.start()
         before = time.time_ns()
         wait_ids(srv, agent, "api", api_ids, "api input")

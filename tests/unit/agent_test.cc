@@ -304,6 +304,24 @@ TEST(Input, ResumesFromTheCheckpointAndFollowsARotation) {
   }
 }
 
+TEST(Input, StartAtEndAppliesOnlyToFilesFoundAtStartUp) {
+  InputFixture fx("app");
+  auto& [dir, env, state, config] = fx;
+  config.start_at_end = true;
+  dir.Append("old.log", "before the agent\n");
+  Input in(config, state.get(), kDefaultPartialLineTimeout);
+  InputBatch batch;
+  in.Scan(0);
+  dir.Append("old.log", "after\n");
+  dir.Append("new.log", "a new file\n");
+  in.Scan(1);
+  in.Read(1 << 20, 1, &batch);
+  std::vector<std::string> msgs;
+  for (const auto& e : batch.events) msgs.push_back(e.msg);
+  std::sort(msgs.begin(), msgs.end());
+  EXPECT_EQ(msgs, (std::vector<std::string>{"a new file", "after"}));
+}
+
 TEST(Input, JoinsMultilineEventsAndCheckpointsBeforeWhatItHolds) {
   InputFixture fx("java");
   auto& [dir, env, state, config] = fx;
