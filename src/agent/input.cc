@@ -144,7 +144,8 @@ void Input::OnLine(Followed& f, std::string_view line, uint64_t start, uint64_t 
 
 bool Input::Read(size_t max_bytes, int64_t now, InputBatch* batch) {
   bool more = false;
-  for (auto& [key, f] : files_) {
+  for (auto& entry : files_) {
+    Followed& f = entry.second;  // a lambda below captures it: no structured binding
     if (batch->bytes >= max_bytes) return true;
     auto sink = [&](std::string_view line, uint64_t start, uint64_t end) { OnLine(f, line, start, end, now, batch); };
     auto n = f.tailer->Read(max_bytes - batch->bytes, now, sink);
@@ -161,7 +162,8 @@ bool Input::Read(size_t max_bytes, int64_t now, InputBatch* batch) {
 }
 
 void Input::Flush(int64_t now, bool all, InputBatch* batch) {
-  for (auto& [key, f] : files_) {
+  for (auto& entry : files_) {
+    Followed& f = entry.second;
     auto sink = [&](std::string_view line, uint64_t start, uint64_t end) { OnLine(f, line, start, end, now, batch); };
     f.tailer->FlushPartial(now, all || f.tailer->at_eof() ? 0 : partial_line_timeout_, sink);
     if (f.joiner && f.joiner->held_bytes() > 0) {
