@@ -33,9 +33,17 @@ Result<std::string> Gzip(std::string_view in) {
 }  // namespace
 
 void AppendNdjson(const std::vector<Event>& events, std::string* out) {
+  // Lines read together share their read time: format it once.
+  int64_t formatted_time = 0;
+  std::string time_json;
   for (const Event& e : events) {
+    if (time_json.empty() || e.time != formatted_time) {
+      time_json.clear();
+      AppendJsonString(&time_json, FormatRfc3339Nano(e.time));
+      formatted_time = e.time;
+    }
     out->append("{\"_time\":");
-    AppendJsonString(out, FormatRfc3339Nano(e.time));
+    out->append(time_json);
     out->append(",\"_msg\":");
     AppendJsonString(out, e.msg);
     for (const Field& f : e.fields) {
