@@ -8,8 +8,9 @@ Writes the first --lines lines of the benchmark corpus (/var/tmp/sawlog-corpus/c
 file, starts a fresh server and an agent following that file from its start, and waits until the
 server holds every line. Prints events/s (wall, from the agent's start to the last event stored),
 the agent's CPU time per event (user+system from /proc) and the server's. No peer shipper runs
-here: Fluent Bit, Vector, Filebeat and Promtail are not Debian 12 packages, so the numbers are
-absolute (docs/benchmarks.md).
+here: Fluent Bit, Vector, Filebeat and Promtail are not Debian 12 packages. As a reference from
+the same run, `sawlog import` (no disk buffer, no checkpoints, two requests in flight) sends the
+same file to another fresh server, and the ratios agent/import are printed (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -109,11 +110,33 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
+        # The reference: `sawlog import` of the same file into a fresh server.
+        port = free_port()
+        server = subprocess.Popen([args.sawlog, "server", "--data", f"{work}/data2", "--listen", f"127.0.0.1:{port}"],
+                                  stdout=subprocess.DEVNULL, stderr=open(f"{work}/server2.log", "wb"))
+        try:
+            wait_health(port)
+            start = time.monotonic()
+            imp = subprocess.Popen([args.sawlog, "import", "--server", f"http://127.0.0.1:{port}", "--format", "text", log],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(imp.pid, 0)
+            imp.returncode = os.waitstatus_to_exitcode(status)
+            if imp.returncode != 0:
+                sys.exit(f"sawlog import failed with {imp.returncode}")
+            while count(port) < args.lines:
+                time.sleep(0.25)
+            import_wall = time.monotonic() - start
+            import_cpu = usage.ru_utime + usage.ru_stime
+        finally:
+            server.terminate()
+            server.wait()
         load = os.getloadavg()[0]
         print(f"agent file->server: {args.lines} lines ({size / 1e6:.0f} MB), pipeline {args.pipeline}, "
               f"compression {args.compression}: {args.lines / wall:,.0f} events/s ({size / wall / 1e6:.1f} MB/s), "
               f"agent CPU {agent_cpu / args.lines * 1e6:.2f} us/event, server CPU {server_cpu / args.lines * 1e6:.2f} us/event "
               f"(load {load:.1f}; the wall time includes polling the count every 0.25 s)")
+        print(f"reference sawlog import: {args.lines / import_wall:,.0f} events/s, CPU {import_cpu / args.lines * 1e6:.2f} us/event; "
+              f"agent/import: throughput {import_wall / wall:.2f}x, CPU per event {agent_cpu / import_cpu:.2f}x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
