@@ -36,6 +36,14 @@ class AgentLoader : public pipeline::YamlLoader {
     }
     return Status::Ok();
   }
+  Status Duration(const YAML::Node& v, std::string_view key, int64_t* out) const {
+    std::string text;
+    RETURN_IF_ERROR(Scalar(v, key, &text));
+    auto d = ParseDuration(text);
+    if (!d.ok() || *d <= 0) return Error(v, "'" + std::string(key) + "': expected a duration such as 5s, got '" + text + "'");
+    *out = *d;
+    return Status::Ok();
+  }
   Status Bytes(const YAML::Node& v, std::string_view key, uint64_t* out) const {
     std::string text;
     RETURN_IF_ERROR(Scalar(v, key, &text));
@@ -66,12 +74,10 @@ Result<AgentConfig> AgentLoader::Load(const YAML::Node& root) const {
     if (key == "data_dir") return Scalar(v, key, &config.data_dir);
     if (key == "max_buffer_size") return Bytes(v, key, &config.max_buffer_bytes);
     if (key == "batch_size") return Bytes(v, key, &config.batch_bytes);
-    if (key == "partial_line_timeout") {
-      std::string text;
-      RETURN_IF_ERROR(Scalar(v, key, &text));
-      auto d = ParseDuration(text);
-      if (!d.ok() || *d <= 0) return Error(v, "'partial_line_timeout': expected a duration such as 5s, got '" + text + "'");
-      config.partial_line_timeout = *d;
+    if (key == "partial_line_timeout") return Duration(v, key, &config.partial_line_timeout);
+    if (key == "request_timeout") {
+      RETURN_IF_ERROR(Duration(v, key, &config.request_timeout));
+      if (config.request_timeout % 1'000'000'000 != 0) return Error(v, "'request_timeout' must be whole seconds");
       return Status::Ok();
     }
     if (key == "compression") {
@@ -96,7 +102,7 @@ Result<AgentConfig> AgentLoader::Load(const YAML::Node& root) const {
     }
     return Error(k, "unknown key '" + key +
                         "' (known: server, tenant, data_dir, max_buffer_size, batch_size, partial_line_timeout, "
-                        "compression, inputs)");
+                        "request_timeout, compression, inputs)");
   }));
   if (!have_inputs || config.inputs.empty()) return Error(root, "the configuration has no inputs");
   return config;

@@ -39,6 +39,10 @@ inline constexpr uint64_t kDefaultMaxBufferBytes = 1ull << 30;
 // Events per request: large enough to amortize the server's fsync, small enough that a retry is cheap.
 inline constexpr uint64_t kDefaultBatchBytes = 1u << 20;
 
+// A request not answered within this long is abandoned and retried: far longer than a WAL fsync
+// of a batch under load, short enough that a hung server does not stall the agent.
+inline constexpr int64_t kDefaultRequestTimeout = 60'000'000'000;
+
 enum class Compression { kZstd, kGzip, kNone };
 
 struct AgentConfig {
@@ -48,6 +52,7 @@ struct AgentConfig {
   uint64_t max_buffer_bytes = kDefaultMaxBufferBytes;
   uint64_t batch_bytes = kDefaultBatchBytes;
   int64_t partial_line_timeout = kDefaultPartialLineTimeout;
+  int64_t request_timeout = kDefaultRequestTimeout;  // whole seconds
   Compression compression = Compression::kZstd;
   std::vector<InputConfig> inputs;
 };

@@ -25,7 +25,7 @@ int RunAgent(const std::string& config_path, bool check_only) {
     return kExitOk;
   }
   const std::string running_server = config->server;
-  auto client = HttpClient::Connect(config->server);
+  auto client = HttpClient::Connect(config->server, static_cast<int>(config->request_timeout / 1'000'000'000));
   if (!client.ok()) {
     std::fprintf(stderr, "sawlog agent: %s: 'server': %s\n", config_path.c_str(), client.status().message().c_str());
     return kExitError;

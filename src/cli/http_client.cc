@@ -15,7 +15,8 @@ namespace {
 
 class BeastClient final : public HttpClient {
  public:
-  BeastClient(std::string host, std::string port) : host_(std::move(host)), port_(std::move(port)) {}
+  BeastClient(std::string host, std::string port, int io_timeout_seconds)
+      : host_(std::move(host)), port_(std::move(port)), io_timeout_seconds_(io_timeout_seconds) {}
 
   Status Open() {
     beast::error_code ec;
@@ -36,11 +37,25 @@ class BeastClient final : public HttpClient {
       req.body() = attempt == 0 ? std::move(body) : resend_;
       req.prepare_payload();
       beast::error_code ec;
-      http::write(stream_, req, ec);
       http::response_parser<http::string_body> parser;
       parser.body_limit(std::numeric_limits<uint64_t>::max());
       beast::flat_buffer buffer;
-      if (!ec) http::read(stream_, buffer, parser, ec);
+      if (io_timeout_seconds_ > 0) {
+        // Synchronous Beast calls ignore tcp_stream's expiry: run the asynchronous ones to it.
+        stream_.expires_after(std::chrono::seconds(io_timeout_seconds_));
+        http::async_write(stream_, req, [&](beast::error_code e, size_t) { ec = e; });
+        ioc_.restart();
+        ioc_.run();
+        if (!ec) {
+          http::async_read(stream_, buffer, parser, [&](beast::error_code e, size_t) { ec = e; });
+          ioc_.restart();
+          ioc_.run();
+        }
+        stream_.expires_never();
+      } else {
+        http::write(stream_, req, ec);
+        if (!ec) http::read(stream_, buffer, parser, ec);
+      }
       if (!ec) {
         auto& res = parser.get();
         if (!res.keep_alive()) Disconnect();
@@ -106,6 +121,7 @@ class BeastClient final : public HttpClient {
   }
 
   std::string host_, port_;
+  int io_timeout_seconds_;
   asio::io_context ioc_;
   beast::tcp_stream stream_{ioc_};
   bool connected_ = false;
@@ -114,12 +130,12 @@ class BeastClient final : public HttpClient {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpClient>> HttpClient::Connect(const std::string& base_url) {
+Result<std::unique_ptr<HttpClient>> HttpClient::Connect(const std::string& base_url, int io_timeout_seconds) {
   auto url = boost::urls::parse_uri(base_url);
   if (!url || url->scheme() != "http" || url->host().empty())
     return Status::InvalidArgument("--server '" + base_url + "': expected http://HOST:PORT");
   std::string port = url->has_port() ? std::string(url->port()) : "80";
-  auto client = std::make_unique<BeastClient>(std::string(url->host()), port);
+  auto client = std::make_unique<BeastClient>(std::string(url->host()), port, io_timeout_seconds);
   return std::unique_ptr<HttpClient>(std::move(client));
 }
 

@@ -20,8 +20,9 @@ struct ClientResponse {
 
 class HttpClient {
  public:
-  // base_url: http://HOST:PORT
-  static Result<std::unique_ptr<HttpClient>> Connect(const std::string& base_url);
+  // base_url: http://HOST:PORT. A Request not sent and answered within `io_timeout_seconds` fails
+  // (Unavailable) instead of waiting forever; 0: no limit. Stream (a live tail) has none.
+  static Result<std::unique_ptr<HttpClient>> Connect(const std::string& base_url, int io_timeout_seconds = 0);
   virtual ~HttpClient() = default;
   // Sends a request; reconnects once if the kept-alive connection was closed by the server.
   virtual Result<ClientResponse> Request(const std::string& method, const std::string& target,

@@ -1,5 +1,6 @@
-"""`sawlog agent` against a real `sawlog server`: two inputs with their own pipelines, rotation by
-rename and by copytruncate, the server stopped and restarted, the agent SIGKILLed and restarted.
+"""`sawlog agent` against a real `sawlog server`: a hung server first (taking connections, never
+answering), two inputs with their own pipelines, rotation by rename and by copytruncate, the server
+stopped and restarted, the agent SIGKILLed and restarted, and a job piping into a stdin input.
 
 Every line written carries a unique id; after each phase the test polls the server until every
 id written so far is there, then checks that none is missing and none doubled (the agent is
@@ -13,6 +14,7 @@ import collections
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -86,6 +88,14 @@ def wait_ids(srv: e2e.Server, agent: Agent, service: str, want: set[str], what: 
     return got
 
 
+def wait_log(agent: Agent, text: str, times: int, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while agent.log().count(text) < times and time.monotonic() < deadline:
+        agent.assert_alive()
+        time.sleep(0.1)
+    e2e.check(agent.log().count(text) >= times, f"{what} ('{text}' {times} times in its log):\n{agent.log()[-2000:]}")
+
+
 def api_line(i: str) -> str:
     return f'{{"id":"{i}","level":"info","message":"payment {i} done","amount":{len(i)}}}\n'
 
@@ -111,6 +121,7 @@ def run(args, work: str) -> None:
         f.write(f"""server: http://127.0.0.1:{port}
 data_dir: {work}/agent-state
 partial_line_timeout: 1s
+request_timeout: 1s
 inputs:
   - name: api
     paths: ["{logs_api}/*.log"]
@@ -140,7 +151,11 @@ inputs:
               f"a bad processor must be refused with file:line:column, got {refused.returncode}: {refused.stderr}")
 
     with e2e.Server(args.sawlog, work, port=port) as srv:
-        srv.start()
+        # First a hung server on the port: it takes connections and never answers.
+        hung = socket.socket()
+        hung.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hung.bind(("127.0.0.1", port))
+        hung.listen(16)
         agent = Agent(args.sawlog, work, config)
         api_ids: set[str] = set()
         worker_ids: set[str] = set()
@@ -153,6 +168,9 @@ inputs:
         write(os.path.join(logs_api, "app-debug.log"), [api_line("excluded")])  # wait_ids refuses unknown ids
         agent.start()
         before = time.time_ns()
+        wait_log(agent, "timeout", 1, "the agent should give up on a hung server after request_timeout")
+        hung.close()
+        srv.start()
         wait_ids(srv, agent, "api", api_ids, "api input")
         wait_ids(srv, agent, "worker", worker_ids, "worker input")
         row = e2e.query(srv.port, 'id:a1')[0]
@@ -192,10 +210,7 @@ inputs:
         srv.stop()
         write(api, [api_line(f"down{i}") for i in range(500)])
         api_ids |= {f"s{i}" for i in range(200)} | {f"down{i}" for i in range(500)}
-        deadline = time.monotonic() + 30
-        while "cannot deliver" not in agent.log() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        e2e.check("cannot deliver" in agent.log(), f"the agent should say the server is away:\n{agent.log()[-2000:]}")
+        wait_log(agent, "cannot deliver", 2, "the agent should say the server is away")
         srv.start()
         wait_ids(srv, agent, "api", api_ids, "server stopped and restarted", MAX_REPEATS)
 

@@ -58,6 +58,7 @@ data_dir: /var/tmp/x
 max_buffer_size: 64MiB
 batch_size: 512KiB
 partial_line_timeout: 2s
+request_timeout: 10s
 compression: gzip
 inputs:
   - name: app
@@ -78,6 +79,7 @@ inputs:
   EXPECT_EQ(c->max_buffer_bytes, 64u << 20);
   EXPECT_EQ(c->batch_bytes, 512u << 10);
   EXPECT_EQ(c->partial_line_timeout, 2'000'000'000);
+  EXPECT_EQ(c->request_timeout, 10'000'000'000);
   EXPECT_EQ(c->compression, Compression::kGzip);
   ASSERT_EQ(c->inputs.size(), 2u);
   EXPECT_EQ(c->inputs[0].exclude, std::vector<std::string>{"*.gz"});
