@@ -21,7 +21,15 @@ class BeastClient final : public HttpClient {
   Status Open() {
     beast::error_code ec;
     auto results = tcp::resolver(ioc_).resolve(host_, port_, ec);
-    if (!ec) stream_.connect(results, ec);
+    if (!ec && io_timeout_seconds_ > 0) {
+      // A host that drops SYNs would hold a blocking connect for minutes.
+      stream_.expires_after(std::chrono::seconds(io_timeout_seconds_));
+      stream_.async_connect(results, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+      RunIo();
+      stream_.expires_never();
+    } else if (!ec) {
+      stream_.connect(results, ec);
+    }
     if (ec) return Status::Unavailable("cannot connect to the sawlog server at " + host_ + ":" + port_ + ": " + ec.message() + " (is `sawlog server` running? see --server)");
     connected_ = true;
     return Status::Ok();
@@ -44,12 +52,10 @@ class BeastClient final : public HttpClient {
         // Synchronous Beast calls ignore tcp_stream's expiry: run the asynchronous ones to it.
         stream_.expires_after(std::chrono::seconds(io_timeout_seconds_));
         http::async_write(stream_, req, [&](beast::error_code e, size_t) { ec = e; });
-        ioc_.restart();
-        ioc_.run();
+        RunIo();
         if (!ec) {
           http::async_read(stream_, buffer, parser, [&](beast::error_code e, size_t) { ec = e; });
-          ioc_.restart();
-          ioc_.run();
+          RunIo();
         }
         stream_.expires_never();
       } else {
@@ -112,6 +118,12 @@ class BeastClient final : public HttpClient {
     req.set(http::field::host, host_);
     req.set(http::field::user_agent, "sawlog-cli");
     for (const auto& [k, v] : headers) req.set(k, v);
+  }
+
+  // Runs the started asynchronous operation to its end (or the stream's expiry).
+  void RunIo() {
+    ioc_.restart();
+    ioc_.run();
   }
 
   void Disconnect() {
