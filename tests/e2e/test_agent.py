@@ -57,6 +57,13 @@ class Agent:
             proc.wait()
             raise e2e.Failure(f"agent did not exit within 30 s of signal {sig}\n{self.log()[-3000:]}")
 
+    def kill(self) -> None:
+        """SIGKILL and reap, so a failed test leaves no agent behind. No-op when not running."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+
     def assert_alive(self) -> None:
         e2e.check(self.proc is not None and self.proc.poll() is None, f"the agent exited:\n{self.log()[-3000:]}")
 
@@ -157,108 +164,117 @@ inputs:
         hung.bind(("127.0.0.1", port))
         hung.listen(16)
         agent = Agent(args.sawlog, work, config)
-        api_ids: set[str] = set()
-        worker_ids: set[str] = set()
+        try:
+            run_phases(args, work, srv, agent, hung, port, api, worker, logs_api)
+        finally:
+            agent.kill()
+            hung.close()
 
-        # Two inputs, two pipelines; a partial last line goes whole after its timeout.
-        write(api, [api_line(f"a{i}") for i in range(5)])
-        api_ids |= {f"a{i}" for i in range(5)}
-        write(worker, [worker_line(f"w{i}") for i in range(5)] + ["2026-11-20T10:00:02Z info id=wpartial no newline yet"])
-        worker_ids |= {f"w{i}" for i in range(5)} | {"wpartial"}
-        write(os.path.join(logs_api, "app-debug.log"), [api_line("excluded")])  # wait_ids refuses unknown ids
-        agent.start()
-        before = time.time_ns()
-        wait_log(agent, "timeout", 1, "the agent should give up on a hung server after request_timeout")
-        hung.close()
-        srv.start()
-        wait_ids(srv, agent, "api", api_ids, "api input")
-        wait_ids(srv, agent, "worker", worker_ids, "worker input")
-        row = e2e.query(srv.port, 'id:a1')[0]
-        e2e.check(row.get("team") == "payments" and row.get("level") == "info" and row.get("file") == api and
-                  row.get("amount") == "2" and row["_stream"] == '{service="api"}',
-                  f"api event fields: {row}")
-        t = e2e.parse_time_ns(row["_time"])
-        e2e.check(abs(t - before) < 600 * 10**9, f"api _time {row['_time']} should be the read time")
-        row = e2e.query(srv.port, 'id:w1')[0]
-        e2e.check(row["_time"] == "2026-11-20T10:00:01.250000000Z" and row["_msg"] == "job w1 was slow" and
-                  row.get("level") == "warn" and row["_stream"] == '{service="worker"}', f"worker event: {row}")
-        row = e2e.query(srv.port, 'id:wpartial')[0]
-        e2e.check(row["_msg"] == "no newline yet", f"the partial line: {row}")
-        write(worker, ["\n"])  # ends the partial line: nothing more, an empty line is no event
 
-        # Rotation by rename: the old file is read to its end, then the new one is followed.
-        write(api, [api_line(f"r{i}") for i in range(300)])
-        os.rename(api, api + ".1")
-        write(api + ".1", [api_line(f"r-late{i}") for i in range(20)])  # the writer had not reopened yet
-        write(api, [api_line(f"r-new{i}") for i in range(300)])
-        api_ids |= {f"r{i}" for i in range(300)} | {f"r-late{i}" for i in range(20)} | {f"r-new{i}" for i in range(300)}
-        wait_ids(srv, agent, "api", api_ids, "rotation by rename")
+def run_phases(args, work: str, srv: e2e.Server, agent: Agent, hung: socket.socket, port: int,
+               api: str, worker: str, logs_api: str) -> None:
+    api_ids: set[str] = set()
+    worker_ids: set[str] = set()
 
-        # copytruncate: copied away, truncated in place, written again from the start.
-        write(worker, [worker_line(f"c{i}") for i in range(200)])
-        worker_ids |= {f"c{i}" for i in range(200)}
-        wait_ids(srv, agent, "worker", worker_ids, "before copytruncate")
-        shutil.copy(worker, worker + ".1")
-        with open(worker, "r+") as f:
-            f.truncate(0)
-        write(worker, [worker_line(f"t{i}") for i in range(100)])
-        worker_ids |= {f"t{i}" for i in range(100)}
-        wait_ids(srv, agent, "worker", worker_ids, "copytruncate")
+    # Two inputs, two pipelines; a partial last line goes whole after its timeout.
+    write(api, [api_line(f"a{i}") for i in range(5)])
+    api_ids |= {f"a{i}" for i in range(5)}
+    write(worker, [worker_line(f"w{i}") for i in range(5)] + ["2026-11-20T10:00:02Z info id=wpartial no newline yet"])
+    worker_ids |= {f"w{i}" for i in range(5)} | {"wpartial"}
+    write(os.path.join(logs_api, "app-debug.log"), [api_line("excluded")])  # wait_ids refuses unknown ids
+    agent.start()
+    before = time.time_ns()
+    wait_log(agent, "timeout", 1, "the agent should give up on a hung server after request_timeout")
+    hung.close()
+    srv.start()
+    wait_ids(srv, agent, "api", api_ids, "api input")
+    wait_ids(srv, agent, "worker", worker_ids, "worker input")
+    row = e2e.query(srv.port, 'id:a1')[0]
+    e2e.check(row.get("team") == "payments" and row.get("level") == "info" and row.get("file") == api and
+              row.get("amount") == "2" and row["_stream"] == '{service="api"}',
+              f"api event fields: {row}")
+    t = e2e.parse_time_ns(row["_time"])
+    e2e.check(abs(t - before) < 600 * 10**9, f"api _time {row['_time']} should be the read time")
+    row = e2e.query(srv.port, 'id:w1')[0]
+    e2e.check(row["_time"] == "2026-11-20T10:00:01.250000000Z" and row["_msg"] == "job w1 was slow" and
+              row.get("level") == "warn" and row["_stream"] == '{service="worker"}', f"worker event: {row}")
+    row = e2e.query(srv.port, 'id:wpartial')[0]
+    e2e.check(row["_msg"] == "no newline yet", f"the partial line: {row}")
+    write(worker, ["\n"])  # ends the partial line: nothing more, an empty line is no event
 
-        # The server stopped while lines are written: they wait in the disk buffer.
-        write(api, [api_line(f"s{i}") for i in range(200)])
-        srv.stop()
-        write(api, [api_line(f"down{i}") for i in range(500)])
-        api_ids |= {f"s{i}" for i in range(200)} | {f"down{i}" for i in range(500)}
-        wait_log(agent, "cannot deliver", 2, "the agent should say the server is away")
-        srv.start()
-        wait_ids(srv, agent, "api", api_ids, "server stopped and restarted", MAX_REPEATS)
+    # Rotation by rename: the old file is read to its end, then the new one is followed.
+    write(api, [api_line(f"r{i}") for i in range(300)])
+    os.rename(api, api + ".1")
+    write(api + ".1", [api_line(f"r-late{i}") for i in range(20)])  # the writer had not reopened yet
+    write(api, [api_line(f"r-new{i}") for i in range(300)])
+    api_ids |= {f"r{i}" for i in range(300)} | {f"r-late{i}" for i in range(20)} | {f"r-new{i}" for i in range(300)}
+    wait_ids(srv, agent, "api", api_ids, "rotation by rename")
 
-        # The agent SIGKILLed while a writer appends; restarted, it goes on from its checkpoints.
-        stop_writing = threading.Event()
-        written: list[str] = []
+    # copytruncate: copied away, truncated in place, written again from the start.
+    write(worker, [worker_line(f"c{i}") for i in range(200)])
+    worker_ids |= {f"c{i}" for i in range(200)}
+    wait_ids(srv, agent, "worker", worker_ids, "before copytruncate")
+    shutil.copy(worker, worker + ".1")
+    with open(worker, "r+") as f:
+        f.truncate(0)
+    write(worker, [worker_line(f"t{i}") for i in range(100)])
+    worker_ids |= {f"t{i}" for i in range(100)}
+    wait_ids(srv, agent, "worker", worker_ids, "copytruncate")
 
-        def writer() -> None:
-            i = 0
-            with open(api, "a", encoding="utf-8") as f:
-                while not stop_writing.is_set() and i < 3000:
-                    batch = [f"k{j}" for j in range(i, i + 50)]
-                    f.writelines(api_line(b) for b in batch)
-                    f.flush()
-                    written.extend(batch)
-                    i += 50
-                    time.sleep(0.02)
+    # The server stopped while lines are written: they wait in the disk buffer.
+    write(api, [api_line(f"s{i}") for i in range(200)])
+    srv.stop()
+    write(api, [api_line(f"down{i}") for i in range(500)])
+    api_ids |= {f"s{i}" for i in range(200)} | {f"down{i}" for i in range(500)}
+    wait_log(agent, "cannot deliver", 2, "the agent should say the server is away")
+    srv.start()
+    wait_ids(srv, agent, "api", api_ids, "server stopped and restarted", MAX_REPEATS)
 
-        th = threading.Thread(target=writer)
-        th.start()
-        deadline = time.monotonic() + 30
-        while not ids(srv.port, "api").keys() & {"k0"} and time.monotonic() < deadline:
-            time.sleep(0.05)
-        agent.stop(signal.SIGKILL)
-        time.sleep(0.3)  # lines written while no agent runs
-        agent.start()
-        th.join()
-        api_ids |= set(written)
-        got = wait_ids(srv, agent, "api", api_ids, f"agent SIGKILLed after k0 ({len(written)} lines written)", MAX_REPEATS)
-        e2e.check(len(written) > 0 and got["k0"] >= 1, "the writer wrote nothing")
+    # The agent SIGKILLed while a writer appends; restarted, it goes on from its checkpoints.
+    stop_writing = threading.Event()
+    written: list[str] = []
 
-        code = agent.stop()
-        e2e.check(code == 0, f"agent exited {code} after SIGTERM:\n{agent.log()[-2000:]}")
-        e2e.check("acknowledged by the server" in agent.log(), "the agent's status line is missing")
+    def writer() -> None:
+        i = 0
+        with open(api, "a", encoding="utf-8") as f:
+            while not stop_writing.is_set() and i < 3000:
+                batch = [f"k{j}" for j in range(i, i + 50)]
+                f.writelines(api_line(b) for b in batch)
+                f.flush()
+                written.extend(batch)
+                i += 50
+                time.sleep(0.02)
 
-        # A short-lived job piping into the agent: it exits once all of it is acknowledged.
-        job_config = os.path.join(work, "job.yaml")
-        with open(job_config, "w") as f:
-            f.write(f"server: http://127.0.0.1:{port}\ndata_dir: {work}/job-state\ninputs:\n"
-                    f"  - {{name: job, type: stdin, labels: {{service: job}}, multiline: {{start: '^job'}}}}\n")
-        lines = "".join(f"job {i} step\n  detail {i}\n" for i in range(100)) + "job last, no newline"
-        done = subprocess.run([args.sawlog, "agent", "--config", job_config], input=lines.encode(),
-                              capture_output=True, timeout=60)
-        e2e.check(done.returncode == 0, f"stdin agent exited {done.returncode}: {done.stderr.decode()[-2000:]}")
-        rows = e2e.query(srv.port, '_stream:{service="job"}')
-        msgs = sorted(r["_msg"] for r in rows)
-        want = sorted([f"job {i} step\n  detail {i}" for i in range(100)] + ["job last, no newline"])
-        e2e.check(msgs == want, f"stdin: {len(rows)} events, want {len(want)}; e.g. {msgs[:3]}")
+    th = threading.Thread(target=writer)
+    th.start()
+    deadline = time.monotonic() + 30
+    while not ids(srv.port, "api").keys() & {"k0"} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    agent.stop(signal.SIGKILL)
+    time.sleep(0.3)  # lines written while no agent runs
+    agent.start()
+    th.join()
+    api_ids |= set(written)
+    got = wait_ids(srv, agent, "api", api_ids, f"agent SIGKILLed after k0 ({len(written)} lines written)", MAX_REPEATS)
+    e2e.check(len(written) > 0 and got["k0"] >= 1, "the writer wrote nothing")
+
+    code = agent.stop()
+    e2e.check(code == 0, f"agent exited {code} after SIGTERM:\n{agent.log()[-2000:]}")
+    e2e.check("acknowledged by the server" in agent.log(), "the agent's status line is missing")
+
+    # A short-lived job piping into the agent: it exits once all of it is acknowledged.
+    job_config = os.path.join(work, "job.yaml")
+    with open(job_config, "w") as f:
+        f.write(f"server: http://127.0.0.1:{port}\ndata_dir: {work}/job-state\ninputs:\n"
+                f"  - {{name: job, type: stdin, labels: {{service: job}}, multiline: {{start: '^job'}}}}\n")
+    lines = "".join(f"job {i} step\n  detail {i}\n" for i in range(100)) + "job last, no newline"
+    done = subprocess.run([args.sawlog, "agent", "--config", job_config], input=lines.encode(),
+                          capture_output=True, timeout=60)
+    e2e.check(done.returncode == 0, f"stdin agent exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+    rows = e2e.query(srv.port, '_stream:{service="job"}')
+    msgs = sorted(r["_msg"] for r in rows)
+    want = sorted([f"job {i} step\n  detail {i}" for i in range(100)] + ["job last, no newline"])
+    e2e.check(msgs == want, f"stdin: {len(rows)} events, want {len(want)}; e.g. {msgs[:3]}")
 
 
 if __name__ == "__main__":
