@@ -23,6 +23,7 @@ constexpr std::span<const std::string_view> kNoKeys;
 constexpr std::string_view kRegexKeys[] = {"pattern", "time_field", "time_format", "msg_field"};
 constexpr std::string_view kCsvKeys[] = {"header", "delimiter", "time_field", "time_format", "msg_field"};
 constexpr std::string_view kGrokKeys[] = {"match", "patterns_dir", "pattern", "time_field", "time_format", "msg_field"};
+constexpr std::string_view kCaptureKeys[] = {"time_field", "time_format", "msg_field"};
 
 // Reads the options of `parser` that are not CaptureOptions with `take`; keys were checked.
 template <typename Take>
@@ -79,10 +80,55 @@ Made NoOptions(const ParserOptions&) {
   return Made(kMake(kArgs...));
 }
 
+// A parser of fields only (json, logfmt, kv) whose configuration names the fields that hold the
+// event's time and message, as Fluent Bit's Time_Key and Filebeat's message_key do: those fields
+// become _time and _msg instead of staying fields. The first present one of each wins.
+class NamedRoles final : public LineParser {
+ public:
+  NamedRoles(std::unique_ptr<LineParser> inner, CaptureSink sink) : inner_(std::move(inner)), sink_(std::move(sink)) {}
+
+  Status Parse(std::string_view line, const ParseContext& ctx, ParsedLine* out) override {
+    RETURN_IF_ERROR(inner_->Parse(line, ctx, out));
+    fields_.swap(out->fields);
+    out->fields.clear();
+    for (auto& f : fields_) {
+      const auto role = sink_.RoleOf(f.name);
+      if (role == CaptureSink::Role::kField) {
+        out->fields.push_back(std::move(f));
+        continue;
+      }
+      // The value's place in the line, for a time that does not parse (the first occurrence;
+      // an escaped JSON string has none).
+      size_t at = line.find(f.value);
+      RETURN_IF_ERROR(sink_.Add(f.name, role, f.value, at == std::string_view::npos ? 0 : at, ctx, out));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::unique_ptr<LineParser> inner_;
+  CaptureSink sink_;
+  std::vector<Field> fields_;
+};
+
+// Without options the parser gives fields only; with time_field, msg_field or time_format
+// (CaptureOptions' defaults for what is not given) it names _time and _msg.
+Made WithNamedRoles(std::string_view parser, std::unique_ptr<LineParser> inner, const ParserOptions& options) {
+  if (options.empty()) return Made(std::move(inner));
+  CaptureOptions capture;
+  RETURN_IF_ERROR(ReadOptions(parser, options, &capture, [](const std::string&, const std::string&) {
+    return Status::Ok();  // keys were checked: only the capture options reach here
+  }));
+  auto sink = CaptureSink::Make(parser, capture);
+  if (!sink.ok()) return sink.status();
+  return Made(std::make_unique<NamedRoles>(std::move(inner), std::move(sink).value()));
+}
+
 constexpr std::array kParsers = {
-    Entry{"json", kNoKeys, NoOptions<MakeJsonLineParser>},
-    Entry{"logfmt", kNoKeys, NoOptions<MakeLogfmtParser>},
-    Entry{"kv", kNoKeys, [](const ParserOptions&) { return Made(MakeKvParser()); }},
+    Entry{"json", kCaptureKeys, [](const ParserOptions& o) { return WithNamedRoles("json", MakeJsonLineParser(), o); }},
+    Entry{"logfmt", kCaptureKeys,
+          [](const ParserOptions& o) { return WithNamedRoles("logfmt", MakeLogfmtParser(), o); }},
+    Entry{"kv", kCaptureKeys, [](const ParserOptions& o) { return WithNamedRoles("kv", MakeKvParser(), o); }},
     Entry{"syslog", kNoKeys, NoOptions<MakeSyslogParser, SyslogFormat::kAuto>},
     Entry{"syslog3164", kNoKeys, NoOptions<MakeSyslogParser, SyslogFormat::kRfc3164>},
     Entry{"syslog5424", kNoKeys, NoOptions<MakeSyslogParser, SyslogFormat::kRfc5424>},

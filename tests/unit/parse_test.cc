@@ -658,7 +658,10 @@ Status MakeError(std::string_view name, const ParserOptions& options) {
 }
 
 TEST(LineParserRegistry, UserErrorsNameWhatAndWhere) {
-  ExpectMessage(MakeError("json", {{"pattern", "x"}}), "parser 'json': unknown option 'pattern' (it takes none)");
+  ExpectMessage(MakeError("json", {{"pattern", "x"}}),
+                "parser 'json': unknown option 'pattern' (known: time_field, time_format, msg_field)");
+  ExpectMessage(MakeError("syslog", {{"pattern", "x"}}), "parser 'syslog': unknown option 'pattern' (it takes none)");
+  ExpectMessage(MakeError("json", {{"time_format", "%Q"}}), "json: option 'time_format'");
   ExpectMessage(MakeError("regex", {{"patern", "x"}}), "unknown option 'patern' (known: pattern,");
   ExpectMessage(MakeError("regex", {{"pattern", "(?P<a>x"}}), "regex: bad pattern '(?P<a>x': missing ): (?P<a>x");
   ExpectMessage(MakeError("regex", {{"pattern", "x+"}}), "has no named group");
