@@ -14,6 +14,8 @@
 #include <mutex>
 #include <unordered_set>
 
+// Inline: a group key is short, and a call into the library per row costs as much as the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "core/coding.h"
@@ -95,6 +97,7 @@ class Groups {
     const uint32_t g = static_cast<uint32_t>(size()), len = static_cast<uint32_t>(key.size());
     table_[i] = tag | (arena_.size() + 1);
     offsets_.push_back(arena_.size());
+    hashes_.push_back(h);
     arena_.append(reinterpret_cast<const char*>(&g), 4);
     arena_.append(reinterpret_cast<const char*>(&len), 4);
     arena_.append(key);
@@ -102,6 +105,24 @@ class Groups {
     *fresh = true;
     return accs(g);
   }
+  // Finds the groups of n keys, key(i) with hash(i), calling fn(i, states, fresh) for each in
+  // order. With more groups than the cache holds, each of a lookup's three reads (table slot,
+  // key, states) misses: they are started for the keys a few lookups ahead, each stage reading
+  // only what the stage before brought in.
+  template <class KeyAt, class HashAt, class Fn>
+  void FindEach(size_t n, KeyAt key, HashAt hash, Fn fn) {
+    // How far ahead each stage runs: far enough for a miss to complete, near enough to stay cached.
+    constexpr size_t kSlot = 12, kKey = 8, kStates = 4;
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kSlot < n) PrefetchSlot(hash(i + kSlot));
+      if (i + kKey < n) PrefetchKey(hash(i + kKey));
+      if (i + kStates < n) PrefetchStates(hash(i + kStates));
+      bool fresh;
+      Acc* accs = Find(key(i), hash(i), &fresh);
+      fn(i, accs, fresh);
+    }
+  }
+  uint64_t hash(size_t g) const { return hashes_[g]; }
   size_t size() const { return offsets_.size(); }
   bool empty() const { return offsets_.empty(); }
   std::string_view key(size_t g) const {
@@ -114,11 +135,31 @@ class Groups {
   bool full() const { return arena_.size() > (uint64_t{1} << 31); }
 
  private:
+  // Prefetches: any of them may be stale or wrong (a hint).
+  void PrefetchSlot(uint64_t h) const {
+    if (!table_.empty()) __builtin_prefetch(&table_[h & (table_.size() - 1)]);
+  }
+  void PrefetchKey(uint64_t h) const {
+    if (const char* e = Entry(h)) __builtin_prefetch(e);
+  }
+  void PrefetchStates(uint64_t h) const {
+    if (const char* e = Entry(h)) {
+      uint32_t g;
+      std::memcpy(&g, e, 4);
+      __builtin_prefetch(accs_.data() + static_cast<size_t>(g) * nf_);
+    }
+  }
+  // The arena entry of the first slot h probes when its tag matches (the likeliest hit).
+  const char* Entry(uint64_t h) const {
+    if (table_.empty()) return nullptr;
+    const uint64_t slot = table_[h & (table_.size() - 1)];
+    if (slot == 0 || (slot & ~uint64_t{0xffffffff}) != (h & ~uint64_t{0xffffffff})) return nullptr;
+    return arena_.data() + (slot & 0xffffffff) - 1;
+  }
   void Grow() {
     table_.assign(std::max<size_t>(64, table_.size() * 2), 0);
     for (size_t g = 0; g < size(); ++g) {
-      std::string_view k = key(g);
-      const uint64_t h = XXH3_64bits(k.data(), k.size());
+      const uint64_t h = hashes_[g];
       size_t i = h & (table_.size() - 1);
       while (table_[i] != 0) i = (i + 1) & (table_.size() - 1);
       table_[i] = (h & ~uint64_t{0xffffffff}) | (offsets_[g] + 1);
@@ -129,6 +170,7 @@ class Groups {
   std::vector<uint64_t> table_;  // per slot: the key hash's high half | arena offset + 1; 0: empty
   std::string arena_;            // per group: its number (4 bytes), key length (4), key
   std::vector<size_t> offsets_;  // group g's entry in arena_
+  std::vector<uint64_t> hashes_; // group g's key's hash: growing and merging need not hash again
   std::vector<Acc> accs_;        // group g's states: [g * funcs, (g + 1) * funcs)
 };
 
@@ -164,13 +206,26 @@ class StatsPart final : public RowFold::Part {
   // The states of key's group, added when new.
   Acc* Group(std::string_view key) { return Group(key, Groups::Hash(key)); }
   Acc* Group(std::string_view key, uint64_t hash);
+  // Counts rows by _time bucket alone: a bucket's rows are a run of the ascending times, whose
+  // end a binary search finds. False when the times are not ascending.
+  bool CountByBuckets(BlockView& block, int64_t step);
+  // Counts a new group's memory: its key, its arena and table entries and hash, its states.
+  void AddedGroup(size_t key_size) { bytes_ += key_size + 24 + spec_.funcs.size() * sizeof(Acc); }
   // Counts rows by a key of nearly unique strings, each row straight to its group.
   void CountByStrings(const TypedColumn& col);
+  // Looks up the keys that make_key(i, &key) writes for i in [0, n) and calls fn(i, states) for
+  // each, in order: the keys are made and hashed first, so their groups can be prefetched.
+  template <class MakeKey, class Fn>
+  void ForEachGroup(size_t n, MakeKey make_key, Fn fn);
 
   StatsFold* fold_;
   const StatsSpec& spec_;
   Groups groups_;
   std::string key_;  // reused for every row
+  // ForEachGroup's keys (one after another), their ends and hashes: reused for every block.
+  std::string batch_keys_;
+  std::vector<size_t> batch_ends_;
+  std::vector<uint64_t> batch_hashes_;
   size_t bytes_ = 0;
 };
 
@@ -187,11 +242,11 @@ class StatsFold final : public Fold {
       return;
     }
     const size_t nf = spec_.funcs.size();
-    for (size_t g = 0; g < from.size(); ++g) {
-      bool fresh;
-      Acc* to = groups_.Find(from.key(g), &fresh);
-      for (size_t i = 0; i < nf; ++i) to[i].Merge(std::move(from.accs(g)[i]));
-    }
+    groups_.FindEach(
+        from.size(), [&](size_t g) { return from.key(g); }, [&](size_t g) { return from.hash(g); },
+        [&](size_t g, Acc* to, bool) {
+          for (size_t i = 0; i < nf; ++i) to[i].Merge(std::move(from.accs(g)[i]));
+        });
   }
   // A part outgrew the memory allowed: say why (in the query's error, like every pipe), and stop.
   // Parts run on several scan threads at once, hence the lock.
@@ -240,7 +295,7 @@ bool StatsPart::Add(const RowView& row) {
 Acc* StatsPart::Group(std::string_view key, uint64_t hash) {
   bool fresh;
   Acc* accs = groups_.Find(key, hash, &fresh);
-  if (fresh) bytes_ += key.size() + 16 + spec_.funcs.size() * sizeof(Acc);
+  if (fresh) AddedGroup(key.size());
   return accs;
 }
 
@@ -500,13 +555,51 @@ struct ValueColumn {
   }
 };
 
-void StatsPart::CountByStrings(const TypedColumn& col) {
-  for (const auto& v : col.strings) {
+bool StatsPart::CountByBuckets(BlockView& block, int64_t step) {
+  const std::vector<int64_t>& times = block.Times();
+  if (times.size() != block.rows() || !std::is_sorted(times.begin(), times.end())) return false;
+  for (auto at = times.begin(); at != times.end();) {
+    const int64_t start = Bucket(*at, step);
+    auto end = start > INT64_MAX - step ? times.end() : std::lower_bound(at, times.end(), start + step);
     key_.clear();
-    AppendKeyPart(v.value_or(""), &key_);
+    PutFixed64(&key_, static_cast<uint64_t>(start));
     Acc* accs = Group(key_);
-    for (size_t i = 0; i < spec_.funcs.size(); ++i) ++accs[i].count;
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) accs[i].count += static_cast<uint64_t>(end - at);
+    at = end;
   }
+  return true;
+}
+
+template <class MakeKey, class Fn>
+void StatsPart::ForEachGroup(size_t n, MakeKey make_key, Fn fn) {
+  batch_keys_.clear();
+  batch_ends_.resize(n);
+  batch_hashes_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t start = batch_keys_.size();
+    make_key(i, &batch_keys_);
+    batch_ends_[i] = batch_keys_.size();
+    batch_hashes_[i] = Groups::Hash(std::string_view(batch_keys_).substr(start));
+  }
+  groups_.FindEach(
+      n,
+      [&](size_t i) {
+        const size_t start = i ? batch_ends_[i - 1] : 0;
+        return std::string_view(batch_keys_).substr(start, batch_ends_[i] - start);
+      },
+      [&](size_t i) { return batch_hashes_[i]; },
+      [&](size_t i, Acc* accs, bool fresh) {
+        if (fresh) AddedGroup(batch_ends_[i] - (i ? batch_ends_[i - 1] : 0));
+        fn(i, accs);
+      });
+}
+
+void StatsPart::CountByStrings(const TypedColumn& col) {
+  ForEachGroup(
+      col.strings.size(), [&](size_t r, std::string* key) { AppendKeyPart(col.strings[r].value_or(""), key); },
+      [&](size_t, Acc* accs) {
+        for (size_t i = 0; i < spec_.funcs.size(); ++i) ++accs[i].count;
+      });
 }
 
 bool StatsPart::AddBlockByColumns(BlockView& block) {
@@ -517,6 +610,7 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
   // The block's groups: each row's id of each key, combined into one number, then numbered.
   bool only_counts = true;
   for (const auto& f : spec_.funcs) only_counts = only_counts && f.field.empty() && f.func == Func::kCount;
+  if (only_counts && spec_.keys.size() == 1 && spec_.keys[0].step > 0) return CountByBuckets(block, spec_.keys[0].step);
   std::vector<KeyColumn> keys(spec_.keys.size());
   uint64_t combos = 1;
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -553,14 +647,12 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
   auto group_of = [&](size_t r) -> uint32_t { return group.empty() ? 0 : group[r]; };
   const size_t groups = combo_of.size();
   const size_t nf = spec_.funcs.size();
-  std::vector<Acc> local(groups * nf);
   std::vector<uint64_t> counts(groups, 0);  // rows per group: ids of values no row has are skipped
   if (group.empty()) counts[0] = rows;
   else for (uint32_t g : group) ++counts[g];
-  if (only_counts) {
-    for (size_t g = 0; g < groups; ++g)
-      for (size_t i = 0; i < nf; ++i) local[g * nf + i].count = counts[g];
-  } else {
+  std::vector<Acc> local;  // the functions' states per group of the block, unless counts say it all
+  if (!only_counts) {
+    local.resize(groups * nf);
     const std::vector<int64_t>* times = nullptr;
     for (const auto& f : spec_.funcs)
       if (f.func == Func::kRate) {
@@ -584,17 +676,27 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
     }
   }
   // Each of the block's groups into the part, by its full key.
-  for (size_t g = 0; g < groups; ++g) {
-    if (counts[g] == 0) continue;
-    key_.clear();
-    uint64_t c = combo_of[g];
-    for (const auto& kc : keys) {
-      kc.AppendPart(static_cast<uint32_t>(c % kc.size()), &key_);
-      c /= kc.size();
-    }
-    Acc* accs = Group(key_);
-    for (size_t i = 0; i < nf; ++i) accs[i].Merge(std::move(local[g * nf + i]));
-  }
+  std::vector<uint32_t> seen;  // the groups with rows
+  seen.reserve(groups);
+  for (size_t g = 0; g < groups; ++g)
+    if (counts[g] != 0) seen.push_back(static_cast<uint32_t>(g));
+  ForEachGroup(
+      seen.size(),
+      [&](size_t j, std::string* key) {
+        uint64_t c = combo_of[seen[j]];
+        for (const auto& kc : keys) {
+          kc.AppendPart(static_cast<uint32_t>(c % kc.size()), key);
+          c /= kc.size();
+        }
+      },
+      [&](size_t j, Acc* accs) {
+        const size_t g = seen[j];
+        if (only_counts) {
+          for (size_t i = 0; i < nf; ++i) accs[i].count += counts[g];
+        } else {
+          for (size_t i = 0; i < nf; ++i) accs[i].Merge(std::move(local[g * nf + i]));
+        }
+      });
   return true;
 }
 
