@@ -73,7 +73,7 @@ struct Acc {
 // with many groups each is a cache miss, so there are no more than these. Groups number 0, 1, ...
 class Groups {
  public:
-  explicit Groups(size_t funcs) : nf_(funcs) {}
+  explicit Groups(size_t funcs) : nf_(funcs), table_(64, 0) {}
   static uint64_t Hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
   // The states of key's group, added when new (*fresh tells).
   Acc* Find(std::string_view key, bool* fresh) { return Find(key, Hash(key), fresh); }
@@ -112,7 +112,7 @@ class Groups {
   template <class KeyAt, class HashAt, class Fn>
   void FindEach(size_t n, KeyAt key, HashAt hash, Fn fn) {
     // How far ahead each stage runs: far enough for a miss to complete, near enough to stay cached.
-    constexpr size_t kSlot = 12, kKey = 8, kStates = 4;
+    constexpr size_t kSlot = 24, kKey = 16, kStates = 8;
     for (size_t i = 0; i < n; ++i) {
       if (i + kSlot < n) PrefetchSlot(hash(i + kSlot));
       if (i + kKey < n) PrefetchKey(hash(i + kKey));
@@ -135,26 +135,22 @@ class Groups {
   bool full() const { return arena_.size() > (uint64_t{1} << 31); }
 
  private:
-  // Prefetches: any of them may be stale or wrong (a hint).
-  void PrefetchSlot(uint64_t h) const {
-    if (!table_.empty()) __builtin_prefetch(&table_[h & (table_.size() - 1)]);
-  }
-  void PrefetchKey(uint64_t h) const {
-    if (const char* e = Entry(h)) __builtin_prefetch(e);
-  }
+  // Prefetches: any of them may be stale or wrong (a hint). None is under a condition: GCC drops
+  // a prefetch that is.
+  void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&table_[h & (table_.size() - 1)]); }
+  void PrefetchKey(uint64_t h) const { __builtin_prefetch(Entry(h)); }
   void PrefetchStates(uint64_t h) const {
-    if (const char* e = Entry(h)) {
-      uint32_t g;
-      std::memcpy(&g, e, 4);
-      __builtin_prefetch(accs_.data() + static_cast<size_t>(g) * nf_);
-    }
+    uint32_t g;
+    std::memcpy(&g, Entry(h), 4);
+    __builtin_prefetch(accs_.data() + static_cast<size_t>(g) * nf_);
   }
-  // The arena entry of the first slot h probes when its tag matches (the likeliest hit).
+  // The arena entry of the first slot h probes when its tag matches (the likeliest hit), else an
+  // entry of group 0 that is no group's.
   const char* Entry(uint64_t h) const {
-    if (table_.empty()) return nullptr;
+    static constexpr char kNone[8] = {};
     const uint64_t slot = table_[h & (table_.size() - 1)];
-    if (slot == 0 || (slot & ~uint64_t{0xffffffff}) != (h & ~uint64_t{0xffffffff})) return nullptr;
-    return arena_.data() + (slot & 0xffffffff) - 1;
+    const bool hit = slot != 0 && (slot & ~uint64_t{0xffffffff}) == (h & ~uint64_t{0xffffffff});
+    return hit ? arena_.data() + (slot & 0xffffffff) - 1 : kNone;
   }
   void Grow() {
     table_.assign(std::max<size_t>(64, table_.size() * 2), 0);
@@ -167,7 +163,7 @@ class Groups {
   }
 
   size_t nf_;
-  std::vector<uint64_t> table_;  // per slot: the key hash's high half | arena offset + 1; 0: empty
+  std::vector<uint64_t> table_;  // never empty; per slot: the key hash's high half | arena offset + 1; 0: empty
   std::string arena_;            // per group: its number (4 bytes), key length (4), key
   std::vector<size_t> offsets_;  // group g's entry in arena_
   std::vector<uint64_t> hashes_; // group g's key's hash: growing and merging need not hash again
@@ -380,13 +376,15 @@ class LocalIds {
  public:
   uint32_t Id(K key) {
     if ((keys_.size() + 1) * 2 > table_.size()) Grow();
-    size_t i = Hash(key) & (table_.size() - 1);
+    const size_t h = Hash(key);
+    size_t i = h & (table_.size() - 1);
     while (table_[i] != kEmpty) {
       if (keys_[table_[i]] == key) return table_[i];
       i = (i + 1) & (table_.size() - 1);
     }
     table_[i] = static_cast<uint32_t>(keys_.size());
     keys_.push_back(key);
+    hashes_.push_back(h);
     return table_[i];
   }
   const std::vector<K>& keys() const { return keys_; }
@@ -402,13 +400,14 @@ class LocalIds {
     table_.assign(std::max<size_t>(64, old.size() * 2), kEmpty);
     for (uint32_t id : old) {
       if (id == kEmpty) continue;
-      size_t i = Hash(keys_[id]) & (table_.size() - 1);
+      size_t i = hashes_[id] & (table_.size() - 1);
       while (table_[i] != kEmpty) i = (i + 1) & (table_.size() - 1);
       table_[i] = id;
     }
   }
   std::vector<uint32_t> table_;
   std::vector<K> keys_;
+  std::vector<size_t> hashes_;  // per id: growing need not hash again
 };
 
 // One `by` key over the rows of a block: each row's id, and what each id stands for, from which
