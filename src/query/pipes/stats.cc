@@ -388,6 +388,10 @@ class LocalIds {
     return table_[i];
   }
   const std::vector<K>& keys() const { return keys_; }
+  // Room for n keys without growing on the way.
+  void Reserve(size_t n) {
+    while (table_.size() < 2 * n) Grow();
+  }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
@@ -526,6 +530,8 @@ bool ReadKeyColumn(BlockView& block, const GroupKey& k, bool allow_direct, KeyCo
           out->ids.clear();
           return true;
         }
+        // As many distinct values further on as in the first rows, at most: grown once.
+        ids.Reserve(rows * ids.keys().size() / 256);
       }
       for (size_t r = 0; r < rows; ++r) out->ids[r] = col->strings[r] ? ids.Id(*col->strings[r]) : kAbsent;
       out->views = ids.keys();
