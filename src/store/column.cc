@@ -193,17 +193,26 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
     }
     out.push_back(static_cast<char>(exponent));
     for (int64_t& x : ints) x /= scale;
-    // Varint deltas or packed ones, whichever is smaller; packed when equal, as it decodes faster.
-    std::string varints, packed;
-    int64_t prev = 0;
-    for (int64_t x : ints) {
-      // Deltas wrap modulo 2^64, so any two int64 values have one.
-      PutVarsint64(&varints, static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(prev)));
-      prev = x;
+    // Deltas wrap modulo 2^64, so any two int64 values have one.
+    auto delta = [&](size_t k) {
+      return static_cast<int64_t>(static_cast<uint64_t>(ints[k]) - (k ? static_cast<uint64_t>(ints[k - 1]) : 0));
+    };
+    // Varint deltas or packed ones, whichever is smaller; packed when equal, as it decodes
+    // faster. The varints' size is counted, not written (the writer flushes every block).
+    size_t varint_bytes = 0;
+    for (size_t k = 0; k < ints.size(); ++k) {
+      const int64_t d = delta(k);
+      const uint64_t zigzag = (static_cast<uint64_t>(d) << 1) ^ static_cast<uint64_t>(d >> 63);
+      varint_bytes += zigzag == 0 ? 1 : (70 - static_cast<size_t>(__builtin_clzll(zigzag))) / 7;
     }
-    PutPacked(ints, &packed);
-    if (packed.size() <= varints.size()) *encoding = ColumnEncoding::kPacked;
-    out += *encoding == ColumnEncoding::kPacked ? packed : varints;
+    const size_t before = out.size();
+    PutPacked(ints, &out);
+    *encoding = ColumnEncoding::kPacked;
+    if (out.size() - before > varint_bytes) {
+      out.resize(before);
+      for (size_t k = 0; k < ints.size(); ++k) PutVarsint64(&out, delta(k));
+      *encoding = ColumnEncoding::kInt;
+    }
     out[0] = static_cast<char>(*encoding);
     return out;
   }

@@ -85,6 +85,10 @@ TEST(Column, PackedIntegersRoundTripAtTheEdges) {
     }
     RoundTripInts(xs);
   }
+  // Small steps with one huge one: a group's fixed width would be wide, varints stay small.
+  std::vector<int64_t> spiky;
+  for (int64_t i = 0, x = 0; i < 256; ++i) spiky.push_back(x += i == 50 ? int64_t{1} << 60 : 1 + i % 3);
+  EXPECT_EQ(RoundTripInts(spiky), ColumnEncoding::kInt);
   // One row, and two.
   EXPECT_EQ(RoundTripInts({1717200000123456789}), ColumnEncoding::kConst);
   RoundTripInts({1, INT64_MIN});
