@@ -18,7 +18,10 @@ enum class ColumnEncoding : uint8_t {
   kDict = 1,   // at most kMaxDictValues distinct values; one byte per row
   kInt = 2,    // canonical decimal integers: zig-zag varint deltas
   kRaw = 3,    // lengths, then the bytes
+  kPacked = 4, // canonical decimal integers: deltas bit-packed in groups of kPackedGroup (part version 4)
 };
+
+inline constexpr size_t kPackedGroup = 128;
 
 inline constexpr size_t kMaxDictValues = 256;
 

@@ -261,7 +261,7 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   if (footer.size() != kPartFooterSize || DecodeFixed64(footer.data() + 32) != kPartMagic)
     return reader->Corrupt(size - kPartFooterSize, "bad footer magic");
   uint32_t version = DecodeFixed32(footer.data() + 24);
-  if (version != kPartVersion)
+  if (version < kMinPartVersion || version > kPartVersion)
     return reader->Corrupt(size - 16, "unsupported part format version " + std::to_string(version));
   uint64_t index_offset = DecodeFixed64(footer.data());
   uint64_t index_size = DecodeFixed64(footer.data() + 8);

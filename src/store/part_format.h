@@ -16,7 +16,10 @@
 namespace sawlog::part {
 
 inline constexpr uint64_t kPartMagic = 0x3154524150574153ull;  // "SAWPART1"
-inline constexpr uint32_t kPartVersion = 3;
+inline constexpr uint32_t kPartVersion = 4;
+// The oldest version still read: 4 only added an encoding (ColumnEncoding::kPacked), so a
+// version-3 part reads as before, while a binary that knows only 3 refuses a version-4 part.
+inline constexpr uint32_t kMinPartVersion = 3;
 inline constexpr size_t kPartFooterSize = 40;
 inline constexpr const char* kPartSuffix = ".part";
 // Rows per block: enough for zstd to find repetition, small enough that a query touching one

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -258,6 +259,8 @@ TEST(StatsFold, WholeBlocksByColumnsAgreeWithRowByRow) {
       "stats by (level, status) count(), count(bytes)",
       "stats by (_time:10m) count(), sum(bytes)",
       "stats by (_time:1m, level) count()",
+      "stats by (_time:1m) count()",
+      "stats by (_time:5m) count() as n, count(bytes), count()",
       "stats by (path) count() | sort by (path) | limit 50",
       "top 10 by (path)",
       "top 3 by (level)",
@@ -288,6 +291,51 @@ TEST(StatsFold, WholeBlocksByColumnsAgreeWithRowByRow) {
     EXPECT_FALSE(a->empty());
     EXPECT_EQ(json(*a), json(*b));
   }
+}
+
+// Many groups over many blocks (so the scan runs on several threads when there are cores, and
+// the threads' groups are merged): every count must be the one counted here.
+TEST(StatsFold, ManyGroupsAcrossBlocksCountEveryRow) {
+  SetLogEnabled(false);
+  testing::MemEnv env;
+  auto store = OpenTestStore(&env);
+  ASSERT_TRUE(store.ok());
+  std::mt19937 rng(11);
+  std::map<std::string, uint64_t> by_path;
+  std::map<int64_t, uint64_t> by_minute;
+  for (int batch = 0; batch < 20; ++batch) {
+    std::vector<Event> events(600);
+    for (size_t i = 0; i < events.size(); ++i) {
+      Event& e = events[i];
+      e.time = e.ingest_time = kNow - static_cast<int64_t>(rng() % 36000) * kNanosPerSecond / 10;
+      e.stream = CanonicalStream({{"service", "web"}});
+      e.msg = "request";
+      // Skewed: a few paths in most blocks, most paths in one block or two.
+      const uint32_t x = rng() % 4000;
+      const std::string path = "/p/" + std::to_string(x < 2000 ? x % 20 : x);
+      e.fields.push_back({"path", path});
+      ++by_path[path];
+      ++by_minute[e.time / (60 * kNanosPerSecond)];
+    }
+    ASSERT_TRUE((*store)->Append("default", events).ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+  }
+  QueryRequest req;
+  req.now_ns = kNow;
+  req.limit = 100000;
+  req.text = "* | stats by (path) count() as n";
+  auto paths = RunQuery(store->get(), req);
+  ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+  std::map<std::string, uint64_t> got;
+  for (const auto& r : *paths) got[std::string(*r.Find("path"))] = std::stoull(std::string(*r.Find("n")));
+  EXPECT_EQ(got, by_path);
+  req.text = "* | stats by (_time:1m) count() as n";
+  auto minutes = RunQuery(store->get(), req);
+  ASSERT_TRUE(minutes.ok()) << minutes.status().ToString();
+  uint64_t total = 0;
+  for (const auto& r : *minutes) total += std::stoull(std::string(*r.Find("n")));
+  EXPECT_EQ(minutes->size(), by_minute.size());
+  EXPECT_EQ(total, 20u * 600u);
 }
 
 // A stream selector prunes blocks by the parts' stream index, before any is read.

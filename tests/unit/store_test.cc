@@ -355,6 +355,35 @@ TEST_F(StoreTest, CheckFindsDamagedParts) {
   EXPECT_NE(report.find(path), std::string::npos) << report;
 }
 
+// Version 4 only added an encoding: version-3 parts still open; versions this binary does not
+// know are refused by number.
+TEST(PartVersion, OlderReadableVersionsOpenUnknownOnesAreNamed) {
+  MemEnv env;
+  std::vector<Event> events;
+  for (int i = 0; i < 300; ++i) events.push_back(MakeEvent(std::to_string(i), kBase + i * 1'234'567));
+  std::vector<const Event*> ptrs;
+  for (const auto& e : events) ptrs.push_back(&e);
+  ASSERT_TRUE(env.CreateDirs("/d").ok());
+  auto written = WritePart(&env, "/d/p.part", ptrs);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  std::string& data = *env.FileData("/d/p.part");
+  const size_t version_at = data.size() - 16;
+  for (uint32_t version : {2u, 3u, 4u, 5u}) {
+    SCOPED_TRACE(version);
+    for (int b = 0; b < 4; ++b) data[version_at + b] = static_cast<char>(version >> (8 * b));
+    auto part = PartReader::Open(&env, "/d/p.part");
+    if (version == 3 || version == 4) {
+      ASSERT_TRUE(part.ok()) << part.status().ToString();
+      EXPECT_TRUE((*part)->Check().ok());
+    } else {
+      ASSERT_FALSE(part.ok());
+      EXPECT_NE(part.status().ToString().find("unsupported part format version " + std::to_string(version)),
+                std::string::npos)
+          << part.status().ToString();
+    }
+  }
+}
+
 TEST(BloomCache, PartsSearchedLeastRecentlyGiveUpTheirFilters) {
   auto filters = [](size_t bytes, char c) {
     return [=]() -> Result<PartBlooms> {

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <unordered_set>
 
+// Inline: a group key is short, and a call into the library per row costs as much as the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "core/coding.h"
@@ -71,7 +73,7 @@ struct Acc {
 // with many groups each is a cache miss, so there are no more than these. Groups number 0, 1, ...
 class Groups {
  public:
-  explicit Groups(size_t funcs) : nf_(funcs) {}
+  explicit Groups(size_t funcs) : nf_(funcs), table_(64, 0) {}
   static uint64_t Hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
   // The states of key's group, added when new (*fresh tells).
   Acc* Find(std::string_view key, bool* fresh) { return Find(key, Hash(key), fresh); }
@@ -95,6 +97,7 @@ class Groups {
     const uint32_t g = static_cast<uint32_t>(size()), len = static_cast<uint32_t>(key.size());
     table_[i] = tag | (arena_.size() + 1);
     offsets_.push_back(arena_.size());
+    hashes_.push_back(h);
     arena_.append(reinterpret_cast<const char*>(&g), 4);
     arena_.append(reinterpret_cast<const char*>(&len), 4);
     arena_.append(key);
@@ -102,6 +105,24 @@ class Groups {
     *fresh = true;
     return accs(g);
   }
+  // Finds the groups of n keys, key(i) with hash(i), calling fn(i, states, fresh) for each in
+  // order. With more groups than the cache holds, each of a lookup's three reads (table slot,
+  // key, states) misses: they are started for the keys a few lookups ahead, each stage reading
+  // only what the stage before brought in.
+  template <class KeyAt, class HashAt, class Fn>
+  void FindEach(size_t n, KeyAt key, HashAt hash, Fn fn) {
+    // How far ahead each stage runs: far enough for a miss to complete, near enough to stay cached.
+    constexpr size_t kSlot = 24, kKey = 16, kStates = 8;
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kSlot < n) PrefetchSlot(hash(i + kSlot));
+      if (i + kKey < n) PrefetchKey(hash(i + kKey));
+      if (i + kStates < n) PrefetchStates(hash(i + kStates));
+      bool fresh;
+      Acc* accs = Find(key(i), hash(i), &fresh);
+      fn(i, accs, fresh);
+    }
+  }
+  uint64_t hash(size_t g) const { return hashes_[g]; }
   size_t size() const { return offsets_.size(); }
   bool empty() const { return offsets_.empty(); }
   std::string_view key(size_t g) const {
@@ -114,11 +135,27 @@ class Groups {
   bool full() const { return arena_.size() > (uint64_t{1} << 31); }
 
  private:
+  // Prefetches: any of them may be stale or wrong (a hint). None is under a condition: GCC drops
+  // a prefetch that is.
+  void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&table_[h & (table_.size() - 1)]); }
+  void PrefetchKey(uint64_t h) const { __builtin_prefetch(Entry(h)); }
+  void PrefetchStates(uint64_t h) const {
+    uint32_t g;
+    std::memcpy(&g, Entry(h), 4);
+    __builtin_prefetch(accs_.data() + static_cast<size_t>(g) * nf_);
+  }
+  // The arena entry of the first slot h probes when its tag matches (the likeliest hit), else an
+  // entry of group 0 that is no group's.
+  const char* Entry(uint64_t h) const {
+    static constexpr char kNone[8] = {};
+    const uint64_t slot = table_[h & (table_.size() - 1)];
+    const bool hit = slot != 0 && (slot & ~uint64_t{0xffffffff}) == (h & ~uint64_t{0xffffffff});
+    return hit ? arena_.data() + (slot & 0xffffffff) - 1 : kNone;
+  }
   void Grow() {
     table_.assign(std::max<size_t>(64, table_.size() * 2), 0);
     for (size_t g = 0; g < size(); ++g) {
-      std::string_view k = key(g);
-      const uint64_t h = XXH3_64bits(k.data(), k.size());
+      const uint64_t h = hashes_[g];
       size_t i = h & (table_.size() - 1);
       while (table_[i] != 0) i = (i + 1) & (table_.size() - 1);
       table_[i] = (h & ~uint64_t{0xffffffff}) | (offsets_[g] + 1);
@@ -126,9 +163,10 @@ class Groups {
   }
 
   size_t nf_;
-  std::vector<uint64_t> table_;  // per slot: the key hash's high half | arena offset + 1; 0: empty
+  std::vector<uint64_t> table_;  // never empty; per slot: the key hash's high half | arena offset + 1; 0: empty
   std::string arena_;            // per group: its number (4 bytes), key length (4), key
   std::vector<size_t> offsets_;  // group g's entry in arena_
+  std::vector<uint64_t> hashes_; // group g's key's hash: growing and merging need not hash again
   std::vector<Acc> accs_;        // group g's states: [g * funcs, (g + 1) * funcs)
 };
 
@@ -164,13 +202,26 @@ class StatsPart final : public RowFold::Part {
   // The states of key's group, added when new.
   Acc* Group(std::string_view key) { return Group(key, Groups::Hash(key)); }
   Acc* Group(std::string_view key, uint64_t hash);
+  // Counts rows by _time bucket alone: a bucket's rows are a run of the ascending times, whose
+  // end a binary search finds. False when the times are not ascending.
+  bool CountByBuckets(BlockView& block, int64_t step);
+  // Counts a new group's memory: its key, its arena and table entries and hash, its states.
+  void AddedGroup(size_t key_size) { bytes_ += key_size + 24 + spec_.funcs.size() * sizeof(Acc); }
   // Counts rows by a key of nearly unique strings, each row straight to its group.
   void CountByStrings(const TypedColumn& col);
+  // Looks up the keys that make_key(i, &key) writes for i in [0, n) and calls fn(i, states) for
+  // each, in order: the keys are made and hashed first, so their groups can be prefetched.
+  template <class MakeKey, class Fn>
+  void ForEachGroup(size_t n, MakeKey make_key, Fn fn);
 
   StatsFold* fold_;
   const StatsSpec& spec_;
   Groups groups_;
   std::string key_;  // reused for every row
+  // ForEachGroup's keys (one after another), their ends and hashes: reused for every block.
+  std::string batch_keys_;
+  std::vector<size_t> batch_ends_;
+  std::vector<uint64_t> batch_hashes_;
   size_t bytes_ = 0;
 };
 
@@ -187,11 +238,11 @@ class StatsFold final : public Fold {
       return;
     }
     const size_t nf = spec_.funcs.size();
-    for (size_t g = 0; g < from.size(); ++g) {
-      bool fresh;
-      Acc* to = groups_.Find(from.key(g), &fresh);
-      for (size_t i = 0; i < nf; ++i) to[i].Merge(std::move(from.accs(g)[i]));
-    }
+    groups_.FindEach(
+        from.size(), [&](size_t g) { return from.key(g); }, [&](size_t g) { return from.hash(g); },
+        [&](size_t g, Acc* to, bool) {
+          for (size_t i = 0; i < nf; ++i) to[i].Merge(std::move(from.accs(g)[i]));
+        });
   }
   // A part outgrew the memory allowed: say why (in the query's error, like every pipe), and stop.
   // Parts run on several scan threads at once, hence the lock.
@@ -240,7 +291,7 @@ bool StatsPart::Add(const RowView& row) {
 Acc* StatsPart::Group(std::string_view key, uint64_t hash) {
   bool fresh;
   Acc* accs = groups_.Find(key, hash, &fresh);
-  if (fresh) bytes_ += key.size() + 16 + spec_.funcs.size() * sizeof(Acc);
+  if (fresh) AddedGroup(key.size());
   return accs;
 }
 
@@ -325,16 +376,22 @@ class LocalIds {
  public:
   uint32_t Id(K key) {
     if ((keys_.size() + 1) * 2 > table_.size()) Grow();
-    size_t i = Hash(key) & (table_.size() - 1);
+    const size_t h = Hash(key);
+    size_t i = h & (table_.size() - 1);
     while (table_[i] != kEmpty) {
       if (keys_[table_[i]] == key) return table_[i];
       i = (i + 1) & (table_.size() - 1);
     }
     table_[i] = static_cast<uint32_t>(keys_.size());
     keys_.push_back(key);
+    hashes_.push_back(h);
     return table_[i];
   }
   const std::vector<K>& keys() const { return keys_; }
+  // Room for n keys without growing on the way.
+  void Reserve(size_t n) {
+    while (table_.size() < 2 * n) Grow();
+  }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
@@ -347,13 +404,14 @@ class LocalIds {
     table_.assign(std::max<size_t>(64, old.size() * 2), kEmpty);
     for (uint32_t id : old) {
       if (id == kEmpty) continue;
-      size_t i = Hash(keys_[id]) & (table_.size() - 1);
+      size_t i = hashes_[id] & (table_.size() - 1);
       while (table_[i] != kEmpty) i = (i + 1) & (table_.size() - 1);
       table_[i] = id;
     }
   }
   std::vector<uint32_t> table_;
   std::vector<K> keys_;
+  std::vector<size_t> hashes_;  // per id: growing need not hash again
 };
 
 // One `by` key over the rows of a block: each row's id, and what each id stands for, from which
@@ -431,10 +489,34 @@ bool ReadKeyColumn(BlockView& block, const GroupKey& k, bool allow_direct, KeyCo
       out->views.push_back("");
       return true;
     case TypedColumn::Kind::kInt: {
-      LocalIds<int64_t> ids;
-      for (size_t r = 0; r < rows; ++r)
-        out->ids[r] = !col->present.empty() && !col->present[r] ? kAbsent : ids.Id(col->ints[r]);
-      out->ints = ids.keys();
+      auto present = [&](size_t r) { return col->present.empty() || col->present[r]; };
+      uint64_t lo = UINT64_MAX, hi = 0;  // of the present values, offset so that order holds
+      for (size_t r = 0; r < rows; ++r) {
+        if (!present(r)) continue;
+        const uint64_t v = static_cast<uint64_t>(col->ints[r]) ^ (uint64_t{1} << 63);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      if (lo <= hi && hi - lo < 4096) {
+        // A small range (status codes): ids through a table indexed by value, without hashing.
+        std::vector<uint32_t> id_of(hi - lo + 1, kAbsent);
+        for (size_t r = 0; r < rows; ++r) {
+          if (!present(r)) {
+            out->ids[r] = kAbsent;
+            continue;
+          }
+          uint32_t& id = id_of[(static_cast<uint64_t>(col->ints[r]) ^ (uint64_t{1} << 63)) - lo];
+          if (id == kAbsent) {
+            id = static_cast<uint32_t>(out->ints.size());
+            out->ints.push_back(col->ints[r]);
+          }
+          out->ids[r] = id;
+        }
+      } else {
+        LocalIds<int64_t> ids;
+        for (size_t r = 0; r < rows; ++r) out->ids[r] = present(r) ? ids.Id(col->ints[r]) : kAbsent;
+        out->ints = ids.keys();
+      }
       if (out->ints.empty()) out->views.push_back("");  // every row lacks it
       break;
     }
@@ -448,6 +530,8 @@ bool ReadKeyColumn(BlockView& block, const GroupKey& k, bool allow_direct, KeyCo
           out->ids.clear();
           return true;
         }
+        // As many distinct values further on as in the first rows, at most: grown once.
+        ids.Reserve(rows * ids.keys().size() / 256);
       }
       for (size_t r = 0; r < rows; ++r) out->ids[r] = col->strings[r] ? ids.Id(*col->strings[r]) : kAbsent;
       out->views = ids.keys();
@@ -456,8 +540,9 @@ bool ReadKeyColumn(BlockView& block, const GroupKey& k, bool allow_direct, KeyCo
     }
   }
   const uint32_t absent = static_cast<uint32_t>(out->size() - 1);
-  for (auto& id : out->ids)
-    if (id == kAbsent) id = absent;
+  if (col->kind != TypedColumn::Kind::kInt || !col->present.empty()) {
+    for (auto& id : out->ids) id = id == kAbsent ? absent : id;
+  }
   return true;
 }
 
@@ -500,13 +585,51 @@ struct ValueColumn {
   }
 };
 
-void StatsPart::CountByStrings(const TypedColumn& col) {
-  for (const auto& v : col.strings) {
+bool StatsPart::CountByBuckets(BlockView& block, int64_t step) {
+  const std::vector<int64_t>& times = block.Times();
+  if (times.size() != block.rows() || !std::is_sorted(times.begin(), times.end())) return false;
+  for (auto at = times.begin(); at != times.end();) {
+    const int64_t start = Bucket(*at, step);
+    auto end = start > INT64_MAX - step ? times.end() : std::lower_bound(at, times.end(), start + step);
     key_.clear();
-    AppendKeyPart(v.value_or(""), &key_);
+    PutFixed64(&key_, static_cast<uint64_t>(start));
     Acc* accs = Group(key_);
-    for (size_t i = 0; i < spec_.funcs.size(); ++i) ++accs[i].count;
+    for (size_t i = 0; i < spec_.funcs.size(); ++i) accs[i].count += static_cast<uint64_t>(end - at);
+    at = end;
   }
+  return true;
+}
+
+template <class MakeKey, class Fn>
+void StatsPart::ForEachGroup(size_t n, MakeKey make_key, Fn fn) {
+  batch_keys_.clear();
+  batch_ends_.resize(n);
+  batch_hashes_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t start = batch_keys_.size();
+    make_key(i, &batch_keys_);
+    batch_ends_[i] = batch_keys_.size();
+    batch_hashes_[i] = Groups::Hash(std::string_view(batch_keys_).substr(start));
+  }
+  groups_.FindEach(
+      n,
+      [&](size_t i) {
+        const size_t start = i ? batch_ends_[i - 1] : 0;
+        return std::string_view(batch_keys_).substr(start, batch_ends_[i] - start);
+      },
+      [&](size_t i) { return batch_hashes_[i]; },
+      [&](size_t i, Acc* accs, bool fresh) {
+        if (fresh) AddedGroup(batch_ends_[i] - (i ? batch_ends_[i - 1] : 0));
+        fn(i, accs);
+      });
+}
+
+void StatsPart::CountByStrings(const TypedColumn& col) {
+  ForEachGroup(
+      col.strings.size(), [&](size_t r, std::string* key) { AppendKeyPart(col.strings[r].value_or(""), key); },
+      [&](size_t, Acc* accs) {
+        for (size_t i = 0; i < spec_.funcs.size(); ++i) ++accs[i].count;
+      });
 }
 
 bool StatsPart::AddBlockByColumns(BlockView& block) {
@@ -517,6 +640,7 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
   // The block's groups: each row's id of each key, combined into one number, then numbered.
   bool only_counts = true;
   for (const auto& f : spec_.funcs) only_counts = only_counts && f.field.empty() && f.func == Func::kCount;
+  if (only_counts && spec_.keys.size() == 1 && spec_.keys[0].step > 0) return CountByBuckets(block, spec_.keys[0].step);
   std::vector<KeyColumn> keys(spec_.keys.size());
   uint64_t combos = 1;
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -553,14 +677,28 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
   auto group_of = [&](size_t r) -> uint32_t { return group.empty() ? 0 : group[r]; };
   const size_t groups = combo_of.size();
   const size_t nf = spec_.funcs.size();
-  std::vector<Acc> local(groups * nf);
   std::vector<uint64_t> counts(groups, 0);  // rows per group: ids of values no row has are skipped
-  if (group.empty()) counts[0] = rows;
-  else for (uint32_t g : group) ++counts[g];
-  if (only_counts) {
-    for (size_t g = 0; g < groups; ++g)
-      for (size_t i = 0; i < nf; ++i) local[g * nf + i].count = counts[g];
+  if (group.empty()) {
+    counts[0] = rows;
+  } else if (groups <= 1024) {
+    // Four counters per group, taken in turn: runs of one value (most rows have status 200) do
+    // not wait on the increment before.
+    std::vector<uint32_t> four(4 * groups, 0);
+    size_t r = 0;
+    for (; r + 4 <= group.size(); r += 4) {
+      ++four[4 * group[r]];
+      ++four[4 * group[r + 1] + 1];
+      ++four[4 * group[r + 2] + 2];
+      ++four[4 * group[r + 3] + 3];
+    }
+    for (; r < group.size(); ++r) ++four[4 * group[r]];
+    for (size_t g = 0; g < groups; ++g) counts[g] = four[4 * g] + four[4 * g + 1] + four[4 * g + 2] + four[4 * g + 3];
   } else {
+    for (uint32_t g : group) ++counts[g];
+  }
+  std::vector<Acc> local;  // the functions' states per group of the block, unless counts say it all
+  if (!only_counts) {
+    local.resize(groups * nf);
     const std::vector<int64_t>* times = nullptr;
     for (const auto& f : spec_.funcs)
       if (f.func == Func::kRate) {
@@ -584,17 +722,27 @@ bool StatsPart::AddBlockByColumns(BlockView& block) {
     }
   }
   // Each of the block's groups into the part, by its full key.
-  for (size_t g = 0; g < groups; ++g) {
-    if (counts[g] == 0) continue;
-    key_.clear();
-    uint64_t c = combo_of[g];
-    for (const auto& kc : keys) {
-      kc.AppendPart(static_cast<uint32_t>(c % kc.size()), &key_);
-      c /= kc.size();
-    }
-    Acc* accs = Group(key_);
-    for (size_t i = 0; i < nf; ++i) accs[i].Merge(std::move(local[g * nf + i]));
-  }
+  std::vector<uint32_t> seen;  // the groups with rows
+  seen.reserve(groups);
+  for (size_t g = 0; g < groups; ++g)
+    if (counts[g] != 0) seen.push_back(static_cast<uint32_t>(g));
+  ForEachGroup(
+      seen.size(),
+      [&](size_t j, std::string* key) {
+        uint64_t c = combo_of[seen[j]];
+        for (const auto& kc : keys) {
+          kc.AppendPart(static_cast<uint32_t>(c % kc.size()), key);
+          c /= kc.size();
+        }
+      },
+      [&](size_t j, Acc* accs) {
+        const size_t g = seen[j];
+        if (only_counts) {
+          for (size_t i = 0; i < nf; ++i) accs[i].count += counts[g];
+        } else {
+          for (size_t i = 0; i < nf; ++i) accs[i].Merge(std::move(local[g * nf + i]));
+        }
+      });
   return true;
 }
 
