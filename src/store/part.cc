@@ -58,8 +58,6 @@ void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col
 
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
-  char buf[256];
-  std::string long_token;
   // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
   // once, found again through a small open-addressing table of the values seen (no allocation).
   // A column whose values keep differing (messages, ids) stops being tracked.
@@ -83,16 +81,7 @@ void AppendBloom(std::string* block, const std::vector<std::optional<std::string
       }
       if (repeat) continue;
     }
-    ForEachToken(*v, [&](std::string_view t) {
-      // Fold into a stack buffer: no allocation for the tokens of ordinary text.
-      char* folded = buf;
-      if (t.size() > sizeof(buf)) {
-        long_token.resize(t.size());
-        folded = long_token.data();
-      }
-      for (size_t k = 0; k < t.size(); ++k) folded[k] = FoldCase(t[k]);
-      hashes.push_back(TokenHash(std::string_view(folded, t.size())));
-    });
+    ForEachFoldedToken(*v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
   }
   std::string bloom = BuildBloomFilter(hashes);
   col->bloom_offset = block->size();
