@@ -4,11 +4,7 @@ namespace sawlog {
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> out;
-  ForEachToken(text, [&](std::string_view t) {
-    std::string s(t);
-    for (char& c : s) c = FoldCase(c);
-    out.push_back(std::move(s));
-  });
+  ForEachFoldedToken(text, [&](std::string_view t) { out.emplace_back(t); });
   return out;
 }
 

@@ -214,7 +214,7 @@ HttpResponse Api::Ingest(HttpRequest& req) {
   return r;
 }
 
-Result<Api::Delivered> Api::Deliver(std::string_view receiver, std::string_view tenant, std::vector<Event> events,
+Result<Api::Delivered> Api::Deliver(std::string_view receiver, std::string_view tenant, std::vector<Event>&& events,
                                     int64_t now_ns) {
   Delivered out;
   if (events.empty()) return out;
@@ -229,7 +229,9 @@ Result<Api::Delivered> Api::Deliver(std::string_view receiver, std::string_view 
   // Before the WAL: what is stored and acknowledged is the processed event. Events a pipeline
   // drops are still acknowledged as received: dropping is the configuration's choice, not the
   // sender's error. Events routed to several tenants are one append per tenant, each durable.
-  auto routed = pipeline::RunOnEvents(*pipe, std::move(events), std::string(tenant), pipeline::ProcessContext{.now_ns = now_ns});
+  // The pipeline works on a copy: a retry after a push-back must start again from the originals.
+  auto routed = pipeline::RunOnEvents(*pipe, std::vector<Event>(events), std::string(tenant),
+                                      pipeline::ProcessContext{.now_ns = now_ns});
   metrics_.Add("sawlog_dropped_events_total{receiver=\"" + std::string(receiver) + "\"}", routed.dropped);
   out.dropped = routed.dropped;
   for (auto& [to, batch] : routed.by_tenant) {
@@ -239,6 +241,7 @@ Result<Api::Delivered> Api::Deliver(std::string_view receiver, std::string_view 
     CountEvents(receiver, n);
     out.stored += n;
   }
+  events.clear();
   return out;
 }
 

@@ -31,7 +31,8 @@ class Api {
   };
   // Runs the pipeline configured for the receiver (if any) over the events and appends them to
   // the store, durable when this returns OK; counts them on /metrics. Every receiver's path.
-  Result<Delivered> Deliver(std::string_view receiver, std::string_view tenant, std::vector<Event> events,
+  // Takes the events only when it succeeds: on an error they are left as they were (for a retry).
+  Result<Delivered> Deliver(std::string_view receiver, std::string_view tenant, std::vector<Event>&& events,
                             int64_t now_ns);
   // Frames a socket receiver could not decode, for /metrics.
   void CountRejected(std::string_view receiver, size_t n);

@@ -127,10 +127,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     Store(now);
   }
 
-  // On a worker. Keeps the events until the store has them, so a push-back loses nothing.
+  // On a worker. Deliver takes the events only once the store has them, so a push-back loses
+  // nothing and the retry sends them again.
   void Store(int64_t now) {
-    std::vector<Event> events = batch_.events;
-    auto delivered = ctx_->api->Deliver(ctx_->receiver, kDefaultTenant, std::move(events), now);
+    auto delivered = ctx_->api->Deliver(ctx_->receiver, kDefaultTenant, std::move(batch_.events), now);
     if (!delivered.ok()) {
       if (Retryable(delivered.status()) && !ctx_->stopping->load()) {
         if (!warned_) LogWarn(ctx_->spec + " from " + peer_ + ": " + delivered.status().ToString() + "; reading paused");
@@ -315,7 +315,7 @@ class DatagramListener final : public Listener {
       }
       // Kept until stored: a store that pushes back is retried rather than losing the batch.
       for (;;) {
-        auto delivered = ctx_->api->Deliver(ctx_->receiver, kDefaultTenant, events, NowNs());
+        auto delivered = ctx_->api->Deliver(ctx_->receiver, kDefaultTenant, std::move(events), NowNs());
         if (delivered.ok()) break;
         if (!Retryable(delivered.status()) || ctx_->stopping->load()) {
           ctx_->api->metrics().Add("sawlog_dropped_events_total{receiver=\"" + ctx_->receiver + "\"}", events.size());

@@ -1,7 +1,5 @@
 #include "store/bloom_filter.h"
 
-#include <xxhash.h>
-
 #include <endian.h>
 
 #include <algorithm>
@@ -11,7 +9,6 @@
 
 namespace sawlog {
 
-uint64_t TokenHash(std::string_view folded_token) { return XXH3_64bits(folded_token.data(), folded_token.size()); }
 
 namespace {
 // The distinct values of hashes, through an open-addressing set (sorting them cost 7% of ingest).

@@ -169,7 +169,7 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
   }
   bool all_same = true, all_int = true;
   for (auto v : present) {
-    if (v != present[0]) all_same = false;
+    if (all_same && v != present[0]) all_same = false;
     int64_t x;
     if (all_int && !IsCanonicalInt(v, &x)) all_int = false;
   }
@@ -218,15 +218,19 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
   }
   std::unordered_map<std::string_view, uint8_t> dict;
   std::vector<std::string_view> order;
+  std::string codes;  // each present value's code, found in the one lookup
+  codes.reserve(present.size());
   for (auto v : present) {
     if (dict.size() > kMaxDictValues) break;
-    if (dict.emplace(v, static_cast<uint8_t>(order.size())).second) order.push_back(v);
+    auto [it, added] = dict.emplace(v, static_cast<uint8_t>(order.size()));
+    if (added) order.push_back(v);
+    codes.push_back(static_cast<char>(it->second));
   }
   if (dict.size() <= kMaxDictValues && order.size() * 4 < present.size()) {
     *encoding = ColumnEncoding::kDict;
     PutVarint64(&out, order.size());
     for (auto v : order) PutLengthPrefixed(&out, v);
-    for (auto v : present) out.push_back(static_cast<char>(dict[v]));
+    out += codes;
     out[0] = static_cast<char>(*encoding);
     return out;
   }

@@ -59,7 +59,10 @@ Result<PartSummary> MergeParts(Env* env, const std::vector<const PartReader*>& i
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
   for (size_t i = 0; i < cursors.size(); ++i)
     if (!cursors[i]->done()) heap.push(i);
-  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, part::kMergeZstdLevel));
+  uint64_t input_bytes = 0;
+  for (const PartReader* p : inputs) input_bytes += p->size();
+  const int level = input_bytes < part::kSmallMergeBytes ? part::kSmallMergeZstdLevel : part::kMergeZstdLevel;
+  ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, level));
   while (!heap.empty()) {
     size_t i = heap.top();
     heap.pop();

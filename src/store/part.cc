@@ -3,6 +3,8 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,20 +58,30 @@ void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col
 
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
-  char buf[256];
-  std::string long_token;
+  // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
+  // once, found again through a small open-addressing table of the values seen (no allocation).
+  // A column whose values keep differing (messages, ids) stops being tracked.
+  constexpr size_t kSlots = 2 * kMaxDictValues;  // a power of two
+  std::array<std::optional<std::string_view>, kSlots> seen;
+  size_t distinct = 0;
   for (const auto& v : values) {
     if (!v) continue;
-    ForEachToken(*v, [&](std::string_view t) {
-      // Fold into a stack buffer: no allocation for the tokens of ordinary text.
-      char* folded = buf;
-      if (t.size() > sizeof(buf)) {
-        long_token.resize(t.size());
-        folded = long_token.data();
+    if (distinct <= kMaxDictValues) {
+      bool repeat = false;
+      for (size_t i = TokenHash(*v) & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+        if (!seen[i]) {
+          seen[i] = *v;
+          ++distinct;
+          break;
+        }
+        if (*seen[i] == *v) {
+          repeat = true;
+          break;
+        }
       }
-      for (size_t k = 0; k < t.size(); ++k) folded[k] = FoldCase(t[k]);
-      hashes.push_back(TokenHash(std::string_view(folded, t.size())));
-    });
+      if (repeat) continue;
+    }
+    ForEachFoldedToken(*v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
   }
   std::string bloom = BuildBloomFilter(hashes);
   col->bloom_offset = block->size();
@@ -78,7 +90,7 @@ void AppendBloom(std::string* block, const std::vector<std::optional<std::string
   block->append(bloom);
 }
 
-std::string IntText(int64_t v) { return std::to_string(v); }
+constexpr size_t kMaxIntText = 20;  // "-9223372036854775808"
 
 }  // namespace
 
@@ -99,23 +111,30 @@ Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::stri
 
 PartWriter::~PartWriter() = default;
 
-Status PartWriter::Add(const Event& e) { return Add(Event(e)); }
-
-Status PartWriter::Add(Event&& e) {
+Status PartWriter::Add(const Event& e) {
   if (!rows_.empty() && (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes ||
-                         e.stream != rows_.front().stream))
+                         e.stream != rows_.front()->stream))
     RETURN_IF_ERROR(FlushBlock());
   rows_bytes_ += e.ApproximateBytes();
-  rows_.push_back(std::move(e));
+  rows_.push_back(&e);
   return Status::Ok();
+}
+
+Status PartWriter::Add(Event&& e) {
+  // A block's first event may end the previous block, whose owned events go with it.
+  if (!rows_.empty() && (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes ||
+                         e.stream != rows_.front()->stream))
+    RETURN_IF_ERROR(FlushBlock());
+  owned_.push_back(std::move(e));
+  return Add(owned_.back());
 }
 
 Status PartWriter::FlushBlock() {
   if (rows_.empty()) return Status::Ok();
   BlockInfo b;
-  b.stream = rows_.front().stream;
-  b.min_time = rows_.front().time;
-  b.max_time = rows_.back().time;
+  b.stream = rows_.front()->stream;
+  b.min_time = rows_.front()->time;
+  b.max_time = rows_.back()->time;
   b.rows = rows_.size();
   const size_t n = rows_.size();
 
@@ -124,15 +143,34 @@ Status PartWriter::FlushBlock() {
   std::map<std::pair<std::string_view, int>, size_t> index;  // (name, occurrence in the event) -> column
   std::vector<std::vector<std::optional<std::string_view>>> columns;
   std::unordered_map<std::string_view, int> seen;
-  std::vector<size_t> layout;  // column of each field of the previous row
+  // Rows of one stream mostly have one of a few field lists (a message with or without
+  // structured data): the last few lists seen, with the column of each of their fields, are
+  // reused when a row's field names match one of them.
+  struct Layout {
+    const std::vector<Field>* fields;  // a row that has this list
+    std::vector<size_t> columns;
+  };
+  constexpr size_t kLayouts = 4;
+  std::vector<Layout> layouts;
+  layouts.reserve(kLayouts);
+  size_t next_layout = 0;  // the one to replace next, round robin
+  auto matches = [](const std::vector<Field>& a, const std::vector<Field>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t k = 0; k < a.size(); ++k)
+      if (a[k].name != b[k].name) return false;
+    return true;
+  };
   for (size_t r = 0; r < n; ++r) {
-    const auto& fields = rows_[r].fields;
-    // Rows of one stream mostly have the same fields in the same order: reuse the last layout.
-    bool same = r > 0 && fields.size() == layout.size();
-    for (size_t k = 0; same && k < fields.size(); ++k) same = fields[k].name == rows_[r - 1].fields[k].name;
-    if (!same) {
+    const auto& fields = rows_[r]->fields;
+    const Layout* layout = nullptr;
+    for (const auto& l : layouts)
+      if (matches(*l.fields, fields)) {
+        layout = &l;
+        break;
+      }
+    if (layout == nullptr) {
+      Layout l{&fields, {}};
       seen.clear();
-      layout.clear();
       for (const auto& f : fields) {
         int occurrence = seen[f.name]++;
         auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), columns.size());
@@ -140,24 +178,34 @@ Status PartWriter::FlushBlock() {
           names.push_back(f.name);
           columns.emplace_back(n);
         }
-        layout.push_back(it->second);
+        l.columns.push_back(it->second);
+      }
+      if (layouts.size() < kLayouts) {
+        layouts.push_back(std::move(l));
+        layout = &layouts.back();
+      } else {
+        layouts[next_layout] = std::move(l);
+        layout = &layouts[next_layout];
+        next_layout = (next_layout + 1) % kLayouts;
       }
     }
-    for (size_t k = 0; k < fields.size(); ++k) columns[layout[k]][r] = fields[k].value;
+    for (size_t k = 0; k < fields.size(); ++k) columns[layout->columns[k]][r] = fields[k].value;
   }
 
   std::string block;
-  std::vector<std::string> ints;
-  ints.reserve(2 * n);
+  // The times as decimal text, all in one buffer sized up front (the views into it stay valid).
+  std::string digits(2 * n * kMaxIntText, '\0');
+  size_t used = 0;
+  auto int_text = [&](int64_t v) {
+    char* start = digits.data() + used;
+    used = static_cast<size_t>(std::to_chars(start, start + kMaxIntText, v).ptr - digits.data());
+    return std::string_view(start, static_cast<size_t>(digits.data() + used - start));
+  };
   std::vector<std::optional<std::string_view>> time(n), ingest(n), msg(n);
   for (size_t r = 0; r < n; ++r) {
-    ints.push_back(IntText(rows_[r].time));
-    time[r] = ints.back();
-  }
-  for (size_t r = 0; r < n; ++r) {
-    ints.push_back(IntText(rows_[r].ingest_time));
-    ingest[r] = ints.back();
-    msg[r] = rows_[r].msg;
+    time[r] = int_text(rows_[r]->time);
+    ingest[r] = int_text(rows_[r]->ingest_time);
+    msg[r] = rows_[r]->msg;
   }
   auto add = [&](const std::string& name, const std::vector<std::optional<std::string_view>>& values) {
     ColumnInfo col;
@@ -186,6 +234,7 @@ Status PartWriter::FlushBlock() {
   summary_.rows += b.rows;
   blocks_.push_back(std::move(b));
   rows_.clear();
+  owned_.clear();
   rows_bytes_ = 0;
   return Status::Ok();
 }

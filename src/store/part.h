@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -57,6 +58,8 @@ class PartWriter {
   static Result<std::unique_ptr<PartWriter>> Create(Env* env, const std::string& path, int zstd_level);
   ~PartWriter();
   // Precondition: (stream, time) not less than the previous event's.
+  // Borrows the event: it must stay alive and unchanged until Finish() returns (a flush writes
+  // events straight from the head, without copying them).
   Status Add(const Event& event);
   Status Add(Event&& event);
   // Writes the index and footer, syncs and closes. The caller renames the file into place.
@@ -67,7 +70,8 @@ class PartWriter {
   Status FlushBlock();
 
   std::unique_ptr<WritableFile> file_;
-  std::vector<Event> rows_;
+  std::vector<const Event*> rows_;  // the block being built
+  std::deque<Event> owned_;          // the events of rows_ given by Add(Event&&)
   size_t rows_bytes_ = 0;
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;

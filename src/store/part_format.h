@@ -33,6 +33,11 @@ inline constexpr size_t kMaxBlockBytes = 1 << 20;
 // (docs/benchmarks.md has the measurements behind these values.)
 inline constexpr int kFlushZstdLevel = 1;
 inline constexpr int kMergeZstdLevel = 9;
+// Merges whose inputs total less than this are themselves merged again soon (four flushed parts
+// form the next tier within seconds at full ingest): they get a middle level, and level 9 is
+// spent once, on the parts that stay.
+inline constexpr int kSmallMergeZstdLevel = 3;
+inline constexpr uint64_t kSmallMergeBytes = 64u << 20;
 // DO NOT CHANGE: column chunk codecs.
 inline constexpr uint8_t kCodecNone = 0;
 inline constexpr uint8_t kCodecZstd = 1;

@@ -53,19 +53,22 @@ Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vect
 }
 
 // Unflushed events: the mutable head, or a frozen one waiting to become parts.
+// Each tenant's events are kept as the batches they were appended in: adding a batch moves no
+// event, and no growing array of every event in the head is ever copied.
+using Batches = std::vector<std::vector<Event>>;
+
 struct MemTable {
-  std::unordered_map<std::string, std::vector<Event>> by_tenant;
+  std::unordered_map<std::string, Batches> by_tenant;
   size_t bytes = 0;
   size_t rows = 0;
   uint64_t max_seq = 0;
 
   void Add(const std::string& tenant, std::vector<Event>&& events) {
-    auto& v = by_tenant[tenant];
-    for (auto& e : events) {
-      bytes += e.ApproximateBytes();
-      v.push_back(std::move(e));
-    }
+    if (events.empty()) return;  // every batch kept has a first event
+    for (const auto& e : events) bytes += e.ApproximateBytes();
     rows += events.size();
+    by_tenant[tenant].push_back(std::move(events));
+    events.clear();
   }
 };
 
@@ -160,16 +163,19 @@ class BlockRowView final : public RowView {
   size_t row_;
 };
 
-void ScanEvents(const std::vector<Event>& events, const ScanRequest& req, ScanVisitor* visitor) {
+void ScanEvents(const Batches& batches, const ScanRequest& req, ScanVisitor* visitor) {
   if (req.fold) {
     auto part = req.fold->NewPart();
-    for (const auto& e : events)
-      if (RowWanted(req, e) && !part->Add(EventRowView(e))) break;
+    bool more = true;
+    for (const auto& events : batches)
+      for (size_t i = 0; more && i < events.size(); ++i)
+        more = !RowWanted(req, events[i]) || part->Add(EventRowView(events[i]));
     req.fold->Merge(std::move(part));
     return;
   }
-  for (const auto& e : events)
-    if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
+  for (const auto& events : batches)
+    for (const auto& e : events)
+      if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
 }
 
 // Scans stored blocks on every core: each thread takes the next block (newest first), tests its
@@ -388,7 +394,8 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
-  Status Append(std::string_view tenant, std::vector<Event> events) override {
+  using Store::Append;
+  Status Append(std::string_view tenant, std::vector<Event>&& events) override {
     if (closed_) return Status::Unavailable("the store is shutting down");
     if (!IsValidTenant(tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(tenant) + "'");
     if (events.empty()) return Status::Ok();
@@ -614,14 +621,15 @@ class StoreImpl final : public Store {
     std::vector<std::shared_ptr<LivePart>> added;
     // Grouped by tenant and UTC day number (formatting a date per event would cost more).
     std::map<std::pair<std::string, int64_t>, std::vector<const Event*>> groups;
-    for (const auto& [tenant, events] : mem.by_tenant) {
-      auto* group = &groups[{tenant, DayNumber(events.empty() ? 0 : events[0].time)}];
-      int64_t day = DayNumber(events.empty() ? 0 : events[0].time);
-      for (const auto& e : events) {
-        int64_t d = DayNumber(e.time);
-        if (d != day) group = &groups[{tenant, day = d}];
-        group->push_back(&e);
-      }
+    for (const auto& [tenant, batches] : mem.by_tenant) {
+      int64_t day = DayNumber(batches.front().front().time);
+      auto* group = &groups[{tenant, day}];
+      for (const auto& events : batches)
+        for (const auto& e : events) {
+          int64_t d = DayNumber(e.time);
+          if (d != day) group = &groups[{tenant, day = d}];
+          group->push_back(&e);
+        }
     }
     auto cleanup = [&] {
       for (const auto& p : added) (void)env_->RemoveFile(p->reader->path());

@@ -231,7 +231,12 @@ class Store {
   virtual ~Store() = default;
 
   // Makes events durable for tenant and visible to scans. Each event's ingest_time must be set.
-  virtual Status Append(std::string_view tenant, std::vector<Event> events) = 0;
+  // Takes the events only when it succeeds: on an error they are left as they were, so a caller
+  // pushed back (ResourceExhausted, NoSpace) can retry them without keeping a copy.
+  virtual Status Append(std::string_view tenant, std::vector<Event>&& events) = 0;
+  Status Append(std::string_view tenant, const std::vector<Event>& events) {
+    return Append(tenant, std::vector<Event>(events));
+  }
   virtual Status Scan(const ScanRequest& request, ScanVisitor* visitor) = 0;
   // From now on, listener hears of every committed batch until Unsubscribe (which returns
   // only once no call to it is running).

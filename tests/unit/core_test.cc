@@ -75,6 +75,21 @@ TEST(Tokenizer, SplitsOnNonWordBytesAndFoldsCase) {
   EXPECT_TRUE(TokenHasPrefix("Errors", "err"));
 }
 
+TEST(Tokenizer, FoldedTokensAreTheTokensFolded) {
+  // Every byte value, and a token longer than the folding buffer on the stack.
+  std::string text;
+  for (int c = 255; c >= 0; --c) text += static_cast<char>(c);
+  text += " " + std::string(300, 'Q') + "x-" + std::string(256, 'b');
+  std::vector<std::string> expected;
+  ForEachToken(text, [&](std::string_view t) {
+    std::string s(t);
+    for (char& c : s) c = FoldCase(c);
+    expected.push_back(s);
+  });
+  EXPECT_EQ(Tokenize(text), expected);
+  EXPECT_EQ(expected.size(), 7u);
+}
+
 TEST(Event, CanonicalStreamSortsAndEscapes) {
   EXPECT_EQ(CanonicalStream({}), "{}");
   EXPECT_EQ(CanonicalStream({{"service", "api"}, {"host", "a\"b"}}), "{host=\"a\\\"b\",service=\"api\"}");

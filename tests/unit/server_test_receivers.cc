@@ -13,9 +13,11 @@ class FakeStore : public Store {
   Status refuse = Status::Ok();
   std::vector<std::pair<std::string, Event>> appended;
 
-  Status Append(std::string_view tenant, std::vector<Event> events) override {
+  using Store::Append;
+  Status Append(std::string_view tenant, std::vector<Event>&& events) override {
     if (!refuse.ok()) return refuse;
     for (auto& e : events) appended.emplace_back(std::string(tenant), std::move(e));
+    events.clear();
     return Status::Ok();
   }
   Status Scan(const ScanRequest&, ScanVisitor*) override { return Status::Unsupported("fake"); }

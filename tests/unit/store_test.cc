@@ -152,8 +152,12 @@ TEST_F(StoreTest, DiskFullRefusesAppendAndLosesNothing) {
   auto store = OpenStore(&env);
   ASSERT_TRUE(store->Append("default", {MakeEvent("a", kBase)}).ok());
   env.SetWriteBudget(0);
-  Status st = store->Append("default", {MakeEvent("refused", kBase)});
+  std::vector<Event> refused = {MakeEvent("refused", kBase)};
+  Status st = store->Append("default", std::move(refused));
   EXPECT_EQ(st.code(), Code::kNoSpace) << st.ToString();
+  // A refused batch is left to the caller, whole, for its retry.
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0], MakeEvent("refused", kBase));
   EXPECT_FALSE(store->Flush().ok());  // parts cannot be written either
   env.SetWriteBudget(-1);             // space returns
   ASSERT_TRUE(store->Append("default", {MakeEvent("b", kBase)}).ok());
