@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <unordered_map>
+#include <array>
+
+#include <xxhash.h>
 
 #include "core/coding.h"
 
@@ -11,6 +13,7 @@ namespace sawlog {
 
 namespace {
 constexpr uint8_t kAllPresent = 0;
+constexpr size_t kMaxIntText = 20;  // "-9223372036854775808"
 constexpr uint8_t kBitmap = 1;
 
 // Reads the int encoding's exponent byte at data[at]: the values are stored divided by 10^e.
@@ -152,84 +155,147 @@ bool IsCanonicalInt(std::string_view s, int64_t* value) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
+namespace {
+
+// Appends ints (a column's present values, at least one) in the const, int or packed encoding
+// to out, which holds the presence header; sets out[0] to the encoding.
+void PutInts(std::vector<int64_t> ints, std::string* out, ColumnEncoding* encoding) {
+  if (std::all_of(ints.begin(), ints.end(), [&](int64_t x) { return x == ints[0]; })) {
+    // As text: a const column keeps the value's text, which for an integer is its decimal.
+    char text[kMaxIntText];
+    const char* end = std::to_chars(text, text + sizeof text, ints[0]).ptr;
+    *encoding = ColumnEncoding::kConst;
+    PutLengthPrefixed(out, std::string_view(text, static_cast<size_t>(end - text)));
+    (*out)[0] = static_cast<char>(*encoding);
+    return;
+  }
+  // Values that are all multiples of 10^e (timestamps in µs or ms precision, kept as ns) are
+  // stored divided by it.
+  int exponent = 0;
+  int64_t scale = 1;
+  while (exponent < 18 && std::all_of(ints.begin(), ints.end(), [&](int64_t x) { return x % (scale * 10) == 0; })) {
+    ++exponent;
+    scale *= 10;
+  }
+  out->push_back(static_cast<char>(exponent));
+  for (int64_t& x : ints) x /= scale;
+  // Deltas wrap modulo 2^64, so any two int64 values have one.
+  auto delta = [&](size_t k) {
+    return static_cast<int64_t>(static_cast<uint64_t>(ints[k]) - (k ? static_cast<uint64_t>(ints[k - 1]) : 0));
+  };
+  // Varint deltas or packed ones, whichever is smaller; packed when equal, as it decodes
+  // faster. The varints' size is counted, not written (the writer flushes every block).
+  size_t varint_bytes = 0;
+  for (size_t k = 0; k < ints.size(); ++k) {
+    const int64_t d = delta(k);
+    const uint64_t zigzag = (static_cast<uint64_t>(d) << 1) ^ static_cast<uint64_t>(d >> 63);
+    varint_bytes += zigzag == 0 ? 1 : (70 - static_cast<size_t>(__builtin_clzll(zigzag))) / 7;
+  }
+  const size_t before = out->size();
+  PutPacked(ints, out);
+  *encoding = ColumnEncoding::kPacked;
+  if (out->size() - before > varint_bytes) {
+    out->resize(before);
+    for (size_t k = 0; k < ints.size(); ++k) PutVarsint64(out, delta(k));
+    *encoding = ColumnEncoding::kInt;
+  }
+  (*out)[0] = static_cast<char>(*encoding);
+}
+
+// The distinct values of a column in order of first appearance, each with its code, while there
+// are at most kMaxDictValues + 1 of them: open addressing in a fixed table of at least twice
+// that, cheaper than a node-based map at every flush.
+class DictBuilder {
+ public:
+  // v's code, adding v if new; codes past kMaxDictValues wrap (the caller then gives up).
+  uint8_t Code(std::string_view v) {
+    const uint64_t h = XXH3_64bits(v.data(), v.size());
+    const auto tag = static_cast<uint32_t>(h >> 32);
+    for (size_t slot = h & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
+      Slot& s = slots_[slot];
+      if (s.index == kEmpty) {
+        s = {tag, static_cast<uint16_t>(order_.size())};
+        order_.push_back(v);
+        return static_cast<uint8_t>(s.index);
+      }
+      if (s.tag == tag && order_[s.index] == v) return static_cast<uint8_t>(s.index);
+    }
+  }
+  size_t size() const { return order_.size(); }
+  const std::vector<std::string_view>& order() const { return order_; }
+
+ private:
+  static constexpr size_t kSlots = 512;
+  static_assert(kSlots >= 2 * kMaxDictValues && (kSlots & (kSlots - 1)) == 0);
+  static constexpr uint16_t kEmpty = 0xffff;
+  struct Slot {
+    uint32_t tag = 0;  // high bits of the value's hash: most mismatches without comparing strings
+    uint16_t index = kEmpty;
+  };
+  std::array<Slot, kSlots> slots_;
+  std::vector<std::string_view> order_;
+};
+
+// The column's presence header: all present, or a bitmap of the present rows.
+template <typename IsPresent>
+std::string PresenceHeader(size_t rows, size_t present, IsPresent is_present) {
+  std::string out(1, '\0');  // the encoding, set by the caller
+  if (present == rows) {
+    out.push_back(static_cast<char>(kAllPresent));
+    return out;
+  }
+  out.push_back(static_cast<char>(kBitmap));
+  out.resize(2 + (rows + 7) / 8, '\0');
+  for (size_t i = 0; i < rows; ++i)
+    if (is_present(i)) out[2 + i / 8] = static_cast<char>(out[2 + i / 8] | (1 << (i % 8)));
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeIntColumn(const std::vector<int64_t>& values, ColumnEncoding* encoding) {
+  std::string out = PresenceHeader(values.size(), values.size(), [](size_t) { return true; });
+  if (values.empty()) {  // as EncodeColumn of no rows: raw, nothing
+    *encoding = ColumnEncoding::kRaw;
+    out[0] = static_cast<char>(*encoding);
+    return out;
+  }
+  PutInts(values, &out, encoding);
+  return out;
+}
+
 std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding) {
-  std::string out(1, '\0');  // the encoding, set below
   std::vector<std::string_view> present;
   present.reserve(values.size());
   for (const auto& v : values)
     if (v) present.push_back(*v);
-  if (present.size() == values.size()) {
-    out.push_back(static_cast<char>(kAllPresent));
-  } else {
-    out.push_back(static_cast<char>(kBitmap));
-    std::string bitmap((values.size() + 7) / 8, '\0');
-    for (size_t i = 0; i < values.size(); ++i)
-      if (values[i]) bitmap[i / 8] = static_cast<char>(bitmap[i / 8] | (1 << (i % 8)));
-    out += bitmap;
-  }
-  bool all_same = true, all_int = true;
-  for (auto v : present) {
-    if (all_same && v != present[0]) all_same = false;
-    int64_t x;
-    if (all_int && !IsCanonicalInt(v, &x)) all_int = false;
-  }
-  if (!present.empty() && all_same) {
-    *encoding = ColumnEncoding::kConst;
-    PutLengthPrefixed(&out, present[0]);
-    out[0] = static_cast<char>(*encoding);
-    return out;
-  }
-  if (all_int && !present.empty()) {
-    *encoding = ColumnEncoding::kInt;
+  std::string out = PresenceHeader(values.size(), present.size(), [&](size_t i) { return values[i].has_value(); });
+  if (!present.empty()) {
     std::vector<int64_t> ints(present.size());
-    for (size_t k = 0; k < present.size(); ++k) IsCanonicalInt(present[k], &ints[k]);
-    // Values that are all multiples of 10^e (timestamps in µs or ms precision, kept as ns) are
-    // stored divided by it.
-    int exponent = 0;
-    int64_t scale = 1;
-    while (exponent < 18 && std::all_of(ints.begin(), ints.end(), [&](int64_t x) { return x % (scale * 10) == 0; })) {
-      ++exponent;
-      scale *= 10;
+    size_t k = 0;
+    while (k < present.size() && IsCanonicalInt(present[k], &ints[k])) ++k;
+    if (k == present.size()) {
+      PutInts(std::move(ints), &out, encoding);
+      return out;
     }
-    out.push_back(static_cast<char>(exponent));
-    for (int64_t& x : ints) x /= scale;
-    // Deltas wrap modulo 2^64, so any two int64 values have one.
-    auto delta = [&](size_t k) {
-      return static_cast<int64_t>(static_cast<uint64_t>(ints[k]) - (k ? static_cast<uint64_t>(ints[k - 1]) : 0));
-    };
-    // Varint deltas or packed ones, whichever is smaller; packed when equal, as it decodes
-    // faster. The varints' size is counted, not written (the writer flushes every block).
-    size_t varint_bytes = 0;
-    for (size_t k = 0; k < ints.size(); ++k) {
-      const int64_t d = delta(k);
-      const uint64_t zigzag = (static_cast<uint64_t>(d) << 1) ^ static_cast<uint64_t>(d >> 63);
-      varint_bytes += zigzag == 0 ? 1 : (70 - static_cast<size_t>(__builtin_clzll(zigzag))) / 7;
+    if (std::all_of(present.begin(), present.end(), [&](std::string_view v) { return v == present[0]; })) {
+      *encoding = ColumnEncoding::kConst;
+      PutLengthPrefixed(&out, present[0]);
+      out[0] = static_cast<char>(*encoding);
+      return out;
     }
-    const size_t before = out.size();
-    PutPacked(ints, &out);
-    *encoding = ColumnEncoding::kPacked;
-    if (out.size() - before > varint_bytes) {
-      out.resize(before);
-      for (size_t k = 0; k < ints.size(); ++k) PutVarsint64(&out, delta(k));
-      *encoding = ColumnEncoding::kInt;
-    }
-    out[0] = static_cast<char>(*encoding);
-    return out;
   }
-  std::unordered_map<std::string_view, uint8_t> dict;
-  std::vector<std::string_view> order;
+  DictBuilder dict;
   std::string codes;  // each present value's code, found in the one lookup
   codes.reserve(present.size());
   for (auto v : present) {
     if (dict.size() > kMaxDictValues) break;
-    auto [it, added] = dict.emplace(v, static_cast<uint8_t>(order.size()));
-    if (added) order.push_back(v);
-    codes.push_back(static_cast<char>(it->second));
+    codes.push_back(static_cast<char>(dict.Code(v)));
   }
-  if (dict.size() <= kMaxDictValues && order.size() * 4 < present.size()) {
+  if (dict.size() <= kMaxDictValues && dict.size() * 4 < present.size()) {
     *encoding = ColumnEncoding::kDict;
-    PutVarint64(&out, order.size());
-    for (auto v : order) PutLengthPrefixed(&out, v);
+    PutVarint64(&out, dict.size());
+    for (auto v : dict.order()) PutLengthPrefixed(&out, v);
     out += codes;
     out[0] = static_cast<char>(*encoding);
     return out;

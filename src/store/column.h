@@ -29,6 +29,10 @@ inline constexpr size_t kMaxDictValues = 256;
 // Returns the encoded (uncompressed) column and the encoding chosen.
 std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding);
 
+// The same bytes as EncodeColumn of the values printed in decimal, every row present, without
+// printing them (_time and _ingest_time at every flush).
+std::string EncodeIntColumn(const std::vector<int64_t>& values, ColumnEncoding* encoding);
+
 // A column decoded as stored, for code that works on values rather than rows (the folds of
 // stats and top): dictionary codes, integers, or strings.
 struct TypedColumn {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <map>
 #include <memory>
 #include <optional>
@@ -89,8 +88,6 @@ void AppendBloom(std::string* block, const std::vector<std::optional<std::string
   col->bloom_checksum = Checksum(bloom);
   block->append(bloom);
 }
-
-constexpr size_t kMaxIntText = 20;  // "-9223372036854775808"
 
 }  // namespace
 
@@ -193,31 +190,24 @@ Status PartWriter::FlushBlock() {
   }
 
   std::string block;
-  // The times as decimal text, all in one buffer sized up front (the views into it stay valid).
-  std::string digits(2 * n * kMaxIntText, '\0');
-  size_t used = 0;
-  auto int_text = [&](int64_t v) {
-    char* start = digits.data() + used;
-    used = static_cast<size_t>(std::to_chars(start, start + kMaxIntText, v).ptr - digits.data());
-    return std::string_view(start, static_cast<size_t>(digits.data() + used - start));
-  };
-  std::vector<std::optional<std::string_view>> time(n), ingest(n), msg(n);
+  std::vector<int64_t> time(n), ingest(n);
+  std::vector<std::optional<std::string_view>> msg(n);
   for (size_t r = 0; r < n; ++r) {
-    time[r] = int_text(rows_[r]->time);
-    ingest[r] = int_text(rows_[r]->ingest_time);
+    time[r] = rows_[r]->time;
+    ingest[r] = rows_[r]->ingest_time;
     msg[r] = rows_[r]->msg;
   }
-  auto add = [&](const std::string& name, const std::vector<std::optional<std::string_view>>& values) {
+  auto add = [&](const std::string& name, std::string encoded) {
     ColumnInfo col;
     col.name = name;
-    ColumnEncoding enc;
-    AppendChunk(&block, EncodeColumn(values, &enc), zstd_level_, &col);
+    AppendChunk(&block, std::move(encoded), zstd_level_, &col);
     b.columns.push_back(std::move(col));
   };
-  add(kTimeColumn, time);
-  add(kIngestTimeColumn, ingest);
-  add(kMsgColumn, msg);
-  for (size_t c = 0; c < columns.size(); ++c) add(names[c], columns[c]);
+  ColumnEncoding enc;
+  add(kTimeColumn, EncodeIntColumn(time, &enc));
+  add(kIngestTimeColumn, EncodeIntColumn(ingest, &enc));
+  add(kMsgColumn, EncodeColumn(msg, &enc));
+  for (size_t c = 0; c < columns.size(); ++c) add(names[c], EncodeColumn(columns[c], &enc));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
   AppendBloom(&block, msg, &b.columns[2]);
   for (size_t c = 0; c < columns.size(); ++c) AppendBloom(&block, columns[c], &b.columns[3 + c]);

@@ -124,6 +124,73 @@ TEST(Column, DamagedPackedIntegersAreReported) {
   EXPECT_FALSE(DecodeIntColumn(wide, xs.size(), &ints).ok());
 }
 
+// Hex of s, to compare encodings.
+std::string Hex(std::string_view s) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+// Part files written before must stay byte for byte the same for the same events: these bytes
+// were produced by the encoder of part format 4 as first released.
+TEST(Column, EncodingsAreByteIdenticalToFormat4) {
+  const std::string kDictHex =
+      "0101f7fffdffffffffffffffffffffffff0d0277300277320277340277380377313003773132027731027733027735027737"
+      "02773903773131027736000102030405060708090a0b0001020c0405060708090a0b0001020c030405060708090a0b000102"
+      "0c030405060708090a0b0001020c030405060708090a0b0001020c030405060708090a0b0001020c030405060708090a0b00"
+      "01020c030405060708090a0b0001020c030405060708090a0b000102";
+  const std::string kPackedHex =
+      "0400038080918099f28c06e5e06915f45b4d3ab3c15e37c70ac736e594221dcab3336878e44a4f18f1811abf1d61c0250475"
+      "0021862f9ccd0dd43951f62e42d6c69558c1142355de64b1da305797c428f38b840092ce0d50c20342af370afe269dbc2cb4"
+      "17f569c2c04dd68547c3f2608f154e29d23146b661c44790e87600a1fd3e94bd8bf47770e54d9aab4b51b3496e2637bca875"
+      "3695acaa4ed115329a1e235b41a2eb037cf577b0ed2d969bc92eaf595d459b9a6a3191ede1b9b533b86525978ae80e8d5d19"
+      "c10300002180efbff775efbfdd1c98790769e642d53c9c8989116f91554d34abc75514694432ce486591b804ef1e015e9333"
+      "8bf4664fac6a925745af26a9bc639978a8ae0a8611c9b42257246293466409808e78df19f0b79ef9e737ef6ad5219c596411"
+      "8f6ee2b0345b82554d8ee8e9152d2b912914516500aec83b96f0d602cd5cc1199bab82e94c318c4866efcca8199aac528344"
+      "6c9ff26d15cb4a2e15d11d1abb32820700004200df7fefebde7fbb3930f30ed2cc05";
+  const std::string kVarintHex =
+      "0200004d04060204060204060204060204060204060204060204060204060204060204060204060204060204060204060204"
+      "0602048080808080808080200204060204060204060204060204060204060204060204060204060204060204060204060204"
+      "0602040602040602040602040602040602040602040602040602040602040602040602040602040602040602040602040602"
+      "0406020406020406020406020406020406020406020406020406020406020406020406020406020406020406020406020406"
+      "0204060204060204060204";
+  std::vector<std::string> words;
+  for (int i = 0; i < 120; ++i) words.push_back("w" + std::to_string(i * 7919 % 13));
+  Values dict(words.begin(), words.end());
+  dict[3] = std::nullopt;
+  dict[17] = std::nullopt;
+  ColumnEncoding enc;
+  EXPECT_EQ(Hex(EncodeColumn(dict, &enc)), kDictHex);
+  EXPECT_EQ(enc, ColumnEncoding::kDict);
+
+  std::vector<int64_t> times;
+  for (int64_t i = 0; i < 140; ++i) times.push_back(1717200000000000000 + i * 1234000 + (i * i * 7919) % 1000003 * 1000);
+  std::vector<std::string> texts = IntTexts(times);
+  EXPECT_EQ(Hex(EncodeColumn(Values(texts.begin(), texts.end()), &enc)), kPackedHex);
+  EXPECT_EQ(enc, ColumnEncoding::kPacked);
+  EXPECT_EQ(Hex(EncodeIntColumn(times, &enc)), kPackedHex);
+  EXPECT_EQ(enc, ColumnEncoding::kPacked);
+
+  std::vector<int64_t> spiky;
+  for (int64_t i = 0, x = -40; i < 200; ++i) spiky.push_back(x += i == 50 ? int64_t{1} << 60 : 1 + i % 3);
+  texts = IntTexts(spiky);
+  EXPECT_EQ(Hex(EncodeColumn(Values(texts.begin(), texts.end()), &enc)), kVarintHex);
+  EXPECT_EQ(enc, ColumnEncoding::kInt);
+  EXPECT_EQ(Hex(EncodeIntColumn(spiky, &enc)), kVarintHex);
+  EXPECT_EQ(enc, ColumnEncoding::kInt);
+
+  EXPECT_EQ(Hex(EncodeColumn({"-17", "-17", std::nullopt}, &enc)), "000103032d3137");
+  EXPECT_EQ(enc, ColumnEncoding::kConst);
+  EXPECT_EQ(Hex(EncodeIntColumn({1717200000123456789, 1717200000123456789}, &enc)), "00001331373137323030303030313233343536373839");
+  EXPECT_EQ(enc, ColumnEncoding::kConst);
+  EXPECT_EQ(Hex(EncodeColumn({"one", std::nullopt, "two", "three", "one"}, &enc)), "03011d030305036f6e6574776f74687265656f6e65");
+  EXPECT_EQ(enc, ColumnEncoding::kRaw);
+}
+
 TEST(Column, NonCanonicalNumbersStayText) {
   // "007", "+1", "-0" and "1.0" would not print back the same as integers.
   EXPECT_EQ(RoundTrip({"007", "1", "2"}), ColumnEncoding::kRaw);
