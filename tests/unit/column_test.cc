@@ -96,6 +96,24 @@ TEST(Column, PackedIntegersRoundTripAtTheEdges) {
   RoundTrip({"10", std::nullopt, "20", "30", std::nullopt, "41", "45", "46"});
 }
 
+TEST(Column, IntegersAreScaledByTheLargestPowerOfTenDividingAll) {
+  auto exponent = [](const std::vector<int64_t>& xs) {
+    ColumnEncoding enc;
+    const std::string data = EncodeIntColumn(xs, &enc);
+    EXPECT_NE(enc, ColumnEncoding::kConst);
+    EXPECT_EQ(RoundTripInts(xs), enc);
+    return static_cast<int>(data[2]);
+  };
+  EXPECT_EQ(exponent({1024, 2048, 4096}), 0);  // low bits clear, yet no factor 5
+  EXPECT_EQ(exponent({4096000, 8192000}), 3);
+  EXPECT_EQ(exponent({5000, -3000000, 0}), 3);
+  EXPECT_EQ(exponent({15625, 31250}), 0);  // 5^6 and twice that: no factor 2
+  EXPECT_EQ(exponent({1000000000000000000, -2000000000000000000, 0}), 18);
+  EXPECT_EQ(exponent({-9223372036854775800, 9223372036854775800}), 2);
+  EXPECT_EQ(exponent({INT64_MIN, 0}), 0);
+  EXPECT_EQ(exponent({INT64_MAX, 10}), 0);
+}
+
 TEST(Column, DamagedPackedIntegersAreReported) {
   std::vector<int64_t> xs;
   for (int64_t i = 0; i < 300; ++i) xs.push_back(1717200000000000000 + i * 1234567 + (i * i * 7919) % 1000003);
