@@ -3,7 +3,8 @@
 // 8,192 + a few), the rest is a column chunk as stored.
 // Invariants:
 //   - DecodeColumn, DecodeTypedColumn and DecodeIntColumn agree on success: the same values;
-//   - a column that decodes, encoded again, decodes to the same values (encodings are lossless).
+//   - a column that decodes, encoded again, decodes to the same values (encodings are lossless);
+//   - an integer column encodes to the same bytes from its integers as from their text.
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sawlog::TypedColumn typed;
   if (sawlog::DecodeTypedColumn(chunk, rows, &typed).ok() != ok) __builtin_trap();
   std::vector<int64_t> ints;
-  if (sawlog::DecodeIntColumn(chunk, rows, &ints).ok()) {
+  const bool all_ints = sawlog::DecodeIntColumn(chunk, rows, &ints).ok();
+  if (all_ints) {
     // Only a column whose every row is an integer decodes so; it must match the text.
     if (!ok || ints.size() != rows) __builtin_trap();
     for (size_t r = 0; r < rows; ++r) {
@@ -52,5 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::optional<std::string_view>> back;
   std::vector<std::string> back_storage;
   if (!sawlog::DecodeColumn(encoded, rows, &back, &back_storage).ok() || back != again) __builtin_trap();
+  if (all_ints) {
+    sawlog::ColumnEncoding int_encoding;
+    if (sawlog::EncodeIntColumn(ints, &int_encoding) != encoded || int_encoding != encoding) __builtin_trap();
+  }
   return 0;
 }
