@@ -19,46 +19,22 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+import sawlog_e2e as e2e  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = "/var/tmp/sawlog-corpus/corpus.log"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def count(port: int) -> int:
-    q = urllib.parse.urlencode({"q": "* | stats count() as n"})
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?{q}", timeout=60) as r:
-        for line in r.read().splitlines():
-            return int(json.loads(line)["n"])
-    return 0
-
-
-def wait_health(port: int) -> None:
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit("server did not become healthy")
+    r = e2e.query_raw(port, "* | stats count() as n", timeout=60)
+    lines = r.body.splitlines()
+    return int(json.loads(lines[0])["n"]) if r.status == 200 and lines else 0
 
 
 def main() -> None:
@@ -80,17 +56,15 @@ def main() -> None:
                     break
                 dst.write(line)
                 size += len(line)
-        port = free_port()
+        port = e2e.free_port()
         pipeline = "" if args.pipeline == "none" else f"    pipeline:\n      - parse: {{format: {args.pipeline}}}\n"
         config = os.path.join(work, "agent.yaml")
         with open(config, "w") as f:
             f.write(f"server: http://127.0.0.1:{port}\ndata_dir: {work}/agent\ncompression: {args.compression}\n"
                     f"inputs:\n  - name: app\n    paths: [{log}]\n    labels: {{service: bench}}\n{pipeline}")
-        server = subprocess.Popen([args.sawlog, "server", "--data", f"{work}/data", "--listen", f"127.0.0.1:{port}"],
-                                  stdout=subprocess.DEVNULL, stderr=open(f"{work}/server.log", "wb"))
-        try:
-            wait_health(port)
-            server_cpu0 = cpu_seconds(server.pid)
+        with e2e.Server(args.sawlog, work, data_dir=f"{work}/data", port=port) as server:
+            server.start()
+            server_cpu0 = e2e.cpu_seconds(server.proc.pid)
             start = time.monotonic()
             agent = subprocess.Popen([args.sawlog, "agent", "--config", config], stdout=subprocess.DEVNULL,
                                      stderr=open(f"{work}/agent.log", "wb"))
@@ -102,34 +76,27 @@ def main() -> None:
                         sys.exit(f"the agent exited: {open(f'{work}/agent.log').read()[-2000:]}")
                     n = count(port)
                 wall = time.monotonic() - start
-                agent_cpu = cpu_seconds(agent.pid)
-                server_cpu = cpu_seconds(server.pid) - server_cpu0
+                agent_cpu = e2e.cpu_seconds(agent.pid)
+                server_cpu = e2e.cpu_seconds(server.proc.pid) - server_cpu0
             finally:
                 agent.terminate()
                 agent.wait()
-        finally:
-            server.terminate()
-            server.wait()
+            server.stop()
         # The reference: `sawlog import` of the same file into a fresh server.
-        port = free_port()
-        server = subprocess.Popen([args.sawlog, "server", "--data", f"{work}/data2", "--listen", f"127.0.0.1:{port}"],
-                                  stdout=subprocess.DEVNULL, stderr=open(f"{work}/server2.log", "wb"))
-        try:
-            wait_health(port)
+        with e2e.Server(args.sawlog, work, data_dir=f"{work}/data2") as server:
+            server.start()
             start = time.monotonic()
-            imp = subprocess.Popen([args.sawlog, "import", "--server", f"http://127.0.0.1:{port}", "--format", "text", log],
+            imp = subprocess.Popen([args.sawlog, "import", "--server", server.url, "--format", "text", log],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _, status, usage = os.wait4(imp.pid, 0)
             imp.returncode = os.waitstatus_to_exitcode(status)
             if imp.returncode != 0:
                 sys.exit(f"sawlog import failed with {imp.returncode}")
-            while count(port) < args.lines:
+            while count(server.port) < args.lines:
                 time.sleep(0.25)
             import_wall = time.monotonic() - start
             import_cpu = usage.ru_utime + usage.ru_stime
-        finally:
-            server.terminate()
-            server.wait()
+            server.stop()
         load = os.getloadavg()[0]
         print(f"agent file->server: {args.lines} lines ({size / 1e6:.0f} MB), pipeline {args.pipeline}, "
               f"compression {args.compression}: {args.lines / wall:,.0f} events/s ({size / wall / 1e6:.1f} MB/s), "

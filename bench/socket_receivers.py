@@ -32,12 +32,6 @@ ap.add_argument("--data-root", default=os.path.join(ROOT, "..", "shared", "data"
 args = ap.parse_args()
 
 
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def ingested(port: int, receiver: str) -> int:
     body = e2e.request(port, "GET", "/metrics").body.decode()
     for line in body.splitlines():
@@ -139,7 +133,7 @@ def main() -> None:
         srv = e2e.Server(os.path.join(ROOT, "build", "sawlog"), work, extra_args=["--receive", f"{spec}=127.0.0.1:{rport}"])
         srv.start()
         pid = srv.proc.pid
-        cpu0, t0 = cpu_seconds(pid), time.monotonic()
+        cpu0, t0 = e2e.cpu_seconds(pid), time.monotonic()
         if spec == "forward/tcp":
             stored = run_forward(rport, entries, per_message, "compressed" in name)
             lost = ""
@@ -148,7 +142,7 @@ def main() -> None:
             sent, stored = run_gelf(rport, srv.port, datagrams)
             t1 = time.monotonic() - 0.5  # the wait that saw the count settle
             lost = f", lost {sent - stored} of {sent} ({100 * (sent - stored) / sent:.1f}%)"
-        cpu = cpu_seconds(pid) - cpu0
+        cpu = e2e.cpu_seconds(pid) - cpu0
         srv.stop()
         wall = t1 - t0
         print(f"{name}: {stored:,} events durable in {wall:.2f} s = {stored / wall:,.0f} events/s; "

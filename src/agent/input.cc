@@ -46,13 +46,9 @@ void Input::Scan(int64_t now) {
   const bool first = !scanned_;
   scanned_ = true;
   if (config_.type == InputType::kStdin) {
-    if (first) {
-      Followed f;
-      f.tailer = FileTailer::FromStream(STDIN_FILENO, "stdin");
-      f.last_data = now;
-      if (config_.multiline) f.joiner = std::move(MultilineJoiner::Make({*config_.multiline}).value());
-      files_.emplace(std::make_pair(uint64_t{0}, uint64_t{0}), std::move(f));
-    }
+    if (first)
+      files_.emplace(std::make_pair(uint64_t{0}, uint64_t{0}),
+                     Follow(FileTailer::FromStream(STDIN_FILENO, "stdin"), now));
     return;
   }
   for (auto& [key, f] : files_) f.gone = true;
@@ -73,10 +69,7 @@ void Input::Scan(int64_t now) {
         LogWarn("agent: input " + config_.name + ": " + tailer.status().message());
         continue;
       }
-      Followed f;
-      f.tailer = std::move(tailer.value());
-      f.last_data = now;
-      if (config_.multiline) f.joiner = std::move(MultilineJoiner::Make({*config_.multiline}).value());
+      Followed f = Follow(std::move(tailer.value()), now);
       // The fingerprint covers the first bytes the file has now: a checkpoint of the same inode
       // with other first bytes belongs to a deleted file whose inode was reused.
       auto first_bytes = f.tailer->FirstBytes();
@@ -114,6 +107,15 @@ void Input::Scan(int64_t now) {
     ++it;
   }
   if (state_) state_->Retain(config_.name, keep);
+}
+
+Input::Followed Input::Follow(std::unique_ptr<FileTailer> tailer, int64_t now) const {
+  Followed f;
+  f.tailer = std::move(tailer);
+  f.last_data = now;
+  // The configuration's loader built a joiner from these rules already: they compile.
+  if (config_.multiline) f.joiner = std::move(MultilineJoiner::Make({*config_.multiline}).value());
+  return f;
 }
 
 void Input::Emit(Followed& f, std::string_view text, int64_t now, InputBatch* batch) {

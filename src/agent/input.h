@@ -61,6 +61,8 @@ class Input {
     bool gone = false;         // no longer matched by the globs under its inode
     bool touched = false;      // has a checkpoint to report in the current batch
   };
+  // A newly followed source, with the input's multiline joiner.
+  Followed Follow(std::unique_ptr<FileTailer> tailer, int64_t now) const;
   void Emit(Followed& f, std::string_view text, int64_t now, InputBatch* batch);
   void OnLine(Followed& f, std::string_view line, uint64_t start, uint64_t end, int64_t now, InputBatch* batch);
   void Checkpoints(InputBatch* batch);

@@ -120,6 +120,12 @@ bool DecodePacked(std::string_view* data, size_t count, int64_t scale, int64_t* 
   return true;
 }
 
+// The integers of a kInt or kPacked column.
+bool DecodeInts(ColumnEncoding encoding, std::string_view* data, size_t count, int64_t scale, int64_t* out) {
+  return encoding == ColumnEncoding::kPacked ? DecodePacked(data, count, scale, out)
+                                             : DecodeDeltas(data, count, scale, out);
+}
+
 // The packed values of ints (already divided by the scale): see DecodePacked.
 void PutPacked(const std::vector<int64_t>& ints, std::string* out) {
   if (ints.empty()) return;
@@ -233,40 +239,6 @@ void PutInts(std::vector<int64_t> ints, std::string* out, ColumnEncoding* encodi
   (*out)[0] = static_cast<char>(*encoding);
 }
 
-// The distinct values of a column in order of first appearance, each with its code, while there
-// are at most kMaxDictValues + 1 of them: open addressing in a fixed table of at least twice
-// that, cheaper than a node-based map at every flush.
-class DictBuilder {
- public:
-  // v's code, adding v if new; codes past kMaxDictValues wrap (the caller then gives up).
-  uint8_t Code(std::string_view v) {
-    const uint64_t h = XXH3_64bits(v.data(), v.size());
-    const auto tag = static_cast<uint32_t>(h >> 32);
-    for (size_t slot = h & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
-      Slot& s = slots_[slot];
-      if (s.index == kEmpty) {
-        s = {tag, static_cast<uint16_t>(order_.size())};
-        order_.push_back(v);
-        return static_cast<uint8_t>(s.index);
-      }
-      if (s.tag == tag && order_[s.index] == v) return static_cast<uint8_t>(s.index);
-    }
-  }
-  size_t size() const { return order_.size(); }
-  const std::vector<std::string_view>& order() const { return order_; }
-
- private:
-  static constexpr size_t kSlots = 512;
-  static_assert(kSlots >= 2 * kMaxDictValues && (kSlots & (kSlots - 1)) == 0);
-  static constexpr uint16_t kEmpty = 0xffff;
-  struct Slot {
-    uint32_t tag = 0;  // high bits of the value's hash: most mismatches without comparing strings
-    uint16_t index = kEmpty;
-  };
-  std::array<Slot, kSlots> slots_;
-  std::vector<std::string_view> order_;
-};
-
 // The column's presence header: all present, or a bitmap of the present rows.
 template <typename IsPresent>
 std::string PresenceHeader(size_t rows, size_t present, IsPresent is_present) {
@@ -283,6 +255,20 @@ std::string PresenceHeader(size_t rows, size_t present, IsPresent is_present) {
 }
 
 }  // namespace
+
+size_t DistinctValues::Number(std::string_view v) {
+  const uint64_t h = XXH3_64bits(v.data(), v.size());
+  const auto tag = static_cast<uint32_t>(h >> 32);
+  for (size_t slot = h & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
+    Slot& s = slots_[slot];
+    if (s.index == kEmpty) {
+      s = {tag, static_cast<uint16_t>(order_.size())};
+      order_.push_back(v);
+      return s.index;
+    }
+    if (s.tag == tag && order_[s.index] == v) return s.index;
+  }
+}
 
 std::string EncodeIntColumn(const std::vector<int64_t>& values, ColumnEncoding* encoding) {
   std::string out = PresenceHeader(values.size(), values.size(), [](size_t) { return true; });
@@ -316,17 +302,17 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
       return out;
     }
   }
-  DictBuilder dict;
+  DistinctValues dict;
   std::string codes;  // each present value's code, found in the one lookup
   codes.reserve(present.size());
   for (auto v : present) {
     if (dict.size() > kMaxDictValues) break;
-    codes.push_back(static_cast<char>(dict.Code(v)));
+    codes.push_back(static_cast<char>(dict.Number(v)));  // past kMaxDictValues: not used
   }
   if (dict.size() <= kMaxDictValues && dict.size() * 4 < present.size()) {
     *encoding = ColumnEncoding::kDict;
     PutVarint64(&out, dict.size());
-    for (auto v : dict.order()) PutLengthPrefixed(&out, v);
+    for (auto v : dict.values()) PutLengthPrefixed(&out, v);
     out += codes;
     out[0] = static_cast<char>(*encoding);
     return out;
@@ -355,8 +341,7 @@ Status DecodeIntColumn(std::string_view data, size_t rows, std::vector<int64_t>*
   int64_t scale;
   if (!ReadScale(&data, 2, &scale)) return Status::Corruption("column: bad integer scale");
   out->resize(rows);
-  const bool decoded = encoding == ColumnEncoding::kPacked ? DecodePacked(&data, rows, scale, out->data())
-                                                          : DecodeDeltas(&data, rows, scale, out->data());
+  const bool decoded = DecodeInts(encoding, &data, rows, scale, out->data());
   if (!decoded) return Status::Corruption("column: truncated integers");
   if (!data.empty()) return Status::Corruption("column: bytes left after the values");
   return Status::Ok();
@@ -423,8 +408,7 @@ Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out) {
       std::string_view rest = data;
       if (!ReadScale(&rest, 0, &scale)) return bad("bad integer scale");
       out->ints.assign(rows, 0);
-      const bool decoded = encoding == ColumnEncoding::kPacked ? DecodePacked(&rest, present_count, scale, out->ints.data())
-                                                                : DecodeDeltas(&rest, present_count, scale, out->ints.data());
+      const bool decoded = DecodeInts(encoding, &rest, present_count, scale, out->ints.data());
       if (!decoded) return bad("truncated integers");
       if (!rest.empty()) return bad("bytes left after the values");
       if (!bitmap.empty()) {

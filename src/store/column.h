@@ -2,6 +2,7 @@
 // Encodings and their byte layouts are in docs/formats/part.md; their ids are on disk.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,29 @@ enum class ColumnEncoding : uint8_t {
 inline constexpr size_t kPackedGroup = 128;
 
 inline constexpr size_t kMaxDictValues = 256;
+
+// The distinct values of a column in order of first appearance, numbered from 0, for the
+// dictionary encoding and for tokenizing each value once into the bloom filters: open addressing
+// in a fixed table, cheaper than a node-based map at every flush. Holds at most
+// kMaxDictValues + 1 values: callers stop adding past that (the column then has no dictionary).
+class DistinctValues {
+ public:
+  // v's number, adding v if new. v must outlive this.
+  size_t Number(std::string_view v);
+  size_t size() const { return order_.size(); }
+  const std::vector<std::string_view>& values() const { return order_; }
+
+ private:
+  static constexpr size_t kSlots = 512;
+  static_assert(kSlots >= 2 * kMaxDictValues && (kSlots & (kSlots - 1)) == 0);  // never full
+  static constexpr uint16_t kEmpty = 0xffff;
+  struct Slot {
+    uint32_t tag = 0;  // high bits of the value's hash: most mismatches without comparing strings
+    uint16_t index = kEmpty;
+  };
+  std::array<Slot, kSlots> slots_;
+  std::vector<std::string_view> order_;
+};
 
 // values[i] is row i's value, or nullopt when the row does not have the field.
 // Returns the encoded (uncompressed) column and the encoding chosen.

@@ -3,7 +3,6 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -58,27 +57,13 @@ void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
   // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
-  // once, found again through a small open-addressing table of the values seen (no allocation).
-  // A column whose values keep differing (messages, ids) stops being tracked.
-  constexpr size_t kSlots = 2 * kMaxDictValues;  // a power of two
-  std::array<std::optional<std::string_view>, kSlots> seen;
-  size_t distinct = 0;
+  // once. A column whose values keep differing (messages, ids) stops being tracked.
+  DistinctValues distinct;
   for (const auto& v : values) {
     if (!v) continue;
-    if (distinct <= kMaxDictValues) {
-      bool repeat = false;
-      for (size_t i = TokenHash(*v) & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
-        if (!seen[i]) {
-          seen[i] = *v;
-          ++distinct;
-          break;
-        }
-        if (*seen[i] == *v) {
-          repeat = true;
-          break;
-        }
-      }
-      if (repeat) continue;
+    if (distinct.size() <= kMaxDictValues) {
+      const size_t known = distinct.size();
+      if (distinct.Number(*v) < known) continue;  // its tokens are in already
     }
     ForEachFoldedToken(*v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
   }
@@ -108,20 +93,21 @@ Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::stri
 
 PartWriter::~PartWriter() = default;
 
+bool PartWriter::EndsBlock(const Event& e) const {
+  return !rows_.empty() &&
+         (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes || e.stream != rows_.front()->stream);
+}
+
 Status PartWriter::Add(const Event& e) {
-  if (!rows_.empty() && (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes ||
-                         e.stream != rows_.front()->stream))
-    RETURN_IF_ERROR(FlushBlock());
+  if (EndsBlock(e)) RETURN_IF_ERROR(FlushBlock());
   rows_bytes_ += e.ApproximateBytes();
   rows_.push_back(&e);
   return Status::Ok();
 }
 
 Status PartWriter::Add(Event&& e) {
-  // A block's first event may end the previous block, whose owned events go with it.
-  if (!rows_.empty() && (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes ||
-                         e.stream != rows_.front()->stream))
-    RETURN_IF_ERROR(FlushBlock());
+  // Flushed first: the block it ends takes its owned events with it.
+  if (EndsBlock(e)) RETURN_IF_ERROR(FlushBlock());
   owned_.push_back(std::move(e));
   return Add(owned_.back());
 }

@@ -67,6 +67,8 @@ class PartWriter {
 
  private:
   PartWriter() = default;
+  // Whether e starts a new block: the current one is full or holds another stream.
+  bool EndsBlock(const Event& e) const;
   Status FlushBlock();
 
   std::unique_ptr<WritableFile> file_;
