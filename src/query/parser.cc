@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/timestamp.h"
@@ -358,15 +359,51 @@ class Parser {
     n->kind = NodeKind::kTime;
     n->field = "_time";
     n->position = l.position;
-    if (l.kind == Lex::kWord) {
-      // _time:5m — the last five minutes.
-      auto d = ParseDuration(l.text);
-      if (!d.ok()) return ErrorAt(l.position, d.status().message());
-      n->min_time = now_ - d.value();
-      n->max_time = std::numeric_limits<int64_t>::max();
-      return n;
+    constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
+    if (l.kind == Lex::kWord && !l.text.empty() && (l.text[0] == '>' || l.text[0] == '<')) {
+      // _time:>=2026-11-01T10:00:00Z — one bound.
+      const bool greater = l.text[0] == '>', inclusive = l.text.size() > 1 && l.text[1] == '=';
+      const size_t skip = inclusive ? 2 : 1;
+      ASSIGN_OR_RETURN(std::string text, Operand(l, skip, "a time"));
+      auto t = ParseTimestamp(text);
+      if (!t.ok()) return ErrorAt(l.position + skip, t.status().message());
+      n->min_time = greater ? t.value() + (inclusive ? 0 : 1) : std::numeric_limits<int64_t>::min();
+      n->max_time = greater ? kForever : t.value() + (inclusive ? 1 : 0);
+    } else if (l.kind == Lex::kWord) {
+      if (auto d = ParseDuration(l.text); d.ok()) {
+        // _time:5m — the last five minutes (and whatever is stamped in the future).
+        n->min_time = now_ - d.value();
+        n->max_time = kForever;
+      } else if (auto period = WholePeriod(l.text); period.first < period.second) {
+        // _time:2026-11-01 — that whole day (or month, hour, minute).
+        n->min_time = period.first;
+        n->max_time = period.second;
+      } else {
+        return ErrorAt(l.position, d.status().message() + "; expected a duration like 5m, a day like 2026-11-01 or a range like [2026-11-01, 2026-11-02)");
+      }
+    } else if (l.kind == Lex::kRange) {
+      ASSIGN_OR_RETURN(auto range, TimeRange(l));
+      n->min_time = range.first;
+      n->max_time = range.second;
+    } else {
+      return ErrorAt(l.position, "expected a duration like 5m or a range like [2026-11-01, 2026-11-02) after '_time:'");
     }
-    if (l.kind != Lex::kRange) return ErrorAt(l.position, "expected a duration like 5m or a range like [2026-11-01, 2026-11-02) after '_time:'");
+    // `offset 1h` moves the window into the past: _time:5m offset 1h is the five minutes that
+    // ended an hour ago (as in LogQL and LogsQL). Without a valid duration after it, `offset` is
+    // an ordinary word.
+    if (IsKeyword(Peek(), "offset") && pos_ + 1 < lx_.size() && lx_[pos_ + 1].kind == Lex::kWord &&
+        ParseDuration(lx_[pos_ + 1].text).ok()) {
+      Next();
+      const int64_t off = ParseDuration(Next().text).value();
+      if (n->max_time == kForever) n->max_time = now_;
+      n->min_time = n->min_time == std::numeric_limits<int64_t>::min() ? n->min_time : n->min_time - off;
+      n->max_time -= off;
+    }
+    return n;
+  }
+
+  // [start, end) or [start, end] of times.
+  Result<std::pair<int64_t, int64_t>> TimeRange(const Lexeme& l) {
     size_t comma = l.text.find(',');
     if (comma == std::string::npos) return ErrorAt(l.position, "expected 'start, end' inside the time range");
     auto trim = [](std::string_view s) {
@@ -378,11 +415,40 @@ class Parser {
     if (!start.ok()) return ErrorAt(l.position + 1, start.status().message());
     auto end = ParseTimestamp(trim(std::string_view(l.text).substr(comma + 1)));
     if (!end.ok()) return ErrorAt(l.position + 1 + comma + 1, end.status().message());
-    n->min_time = start.value();
-    n->max_time = end.value();
-    if (l.close == ']' && n->max_time < std::numeric_limits<int64_t>::max()) ++n->max_time;
-    if (n->max_time <= n->min_time) return ErrorAt(l.position, "the time range ends before it starts");
-    return n;
+    int64_t lo = start.value(), hi = end.value();
+    if (l.close == ']' && hi < std::numeric_limits<int64_t>::max()) ++hi;
+    if (hi <= lo) return ErrorAt(l.position, "the time range ends before it starts");
+    return std::pair(lo, hi);
+  }
+
+  // The period a partial RFC 3339 time names, UTC: "2026-11" a month, "2026-11-01" a day,
+  // "2026-11-01T10" an hour, "2026-11-01T10:05" a minute. {0, 0} when the text is none of these.
+  static std::pair<int64_t, int64_t> WholePeriod(std::string_view text) {
+    auto digits = [&](size_t at, size_t n) {
+      return text.size() >= at + n &&
+             std::all_of(text.begin() + at, text.begin() + at + n, [](char c) { return c >= '0' && c <= '9'; });
+    };
+    // [start, start + length), or {0, 0} when start is not a valid time (2026-02-30).
+    auto period = [](const std::string& start, int64_t length) {
+      auto t = ParseRfc3339(start);
+      return t.ok() ? std::pair(t.value(), t.value() + length) : std::pair<int64_t, int64_t>{0, 0};
+    };
+    constexpr int64_t kMinute = 60'000'000'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+    const std::string s(text);
+    if (!digits(0, 4) || text.size() < 7 || text[4] != '-' || !digits(5, 2)) return {0, 0};
+    if (text.size() == 7) {
+      const int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2));
+      char next[16];
+      std::snprintf(next, sizeof next, "%04d-%02d-01", year + month / 12, month % 12 + 1);
+      auto first = period(s + "-01", 0), end = period(next, 0);
+      return first.first != 0 && end.first != 0 ? std::pair(first.first, end.first) : std::pair<int64_t, int64_t>{0, 0};
+    }
+    if (text.size() < 10 || text[7] != '-' || !digits(8, 2)) return {0, 0};
+    const bool clock = text.size() > 10 && (text[10] == 'T' || text[10] == ' ') && digits(11, 2);
+    if (text.size() == 10) return period(s, kDay);
+    if (text.size() == 13 && clock) return period(s + ":00:00", kHour);
+    if (text.size() == 16 && clock && text[13] == ':' && digits(14, 2)) return period(s + ":00", kMinute);
+    return {0, 0};
   }
 
   std::vector<Lexeme> lx_;
