@@ -17,7 +17,7 @@ kernel or the server dropped are reported as lost, not as throughput.
 Prints events/s (wall) and events per second of server CPU time (user + system, all threads):
 the per-core figure.
 """
-import argparse, gzip, http.client, json, os, socket, subprocess, sys, tempfile, threading, time
+import argparse, gzip, json, os, socket, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 import sawlog_e2e as e2e  # noqa: E402

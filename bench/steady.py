@@ -9,7 +9,7 @@ token and queries for it until it is found: the time from sending it to finding 
 ingest-to-searchable latency (acknowledgement included). Prints the rate reached, the server's
 peak and final RSS, and the latency percentiles.
 """
-import argparse, http.client, json, os, socket, subprocess, sys, tempfile, threading, time, urllib.parse
+import argparse, http.client, json, os, socket, subprocess, tempfile, threading, time, urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser()
