@@ -114,17 +114,12 @@ Status PartWriter::Add(Event&& e) {
 
 Status PartWriter::FlushBlock() {
   if (rows_.empty()) return Status::Ok();
-  BlockInfo b;
-  b.stream = rows_.front()->stream;
-  b.min_time = rows_.front()->time;
-  b.max_time = rows_.back()->time;
-  b.rows = rows_.size();
   const size_t n = rows_.size();
+  BlockColumns block;
+  block.stream = rows_.front()->stream;
 
   // Columns in order of first appearance; a name repeated within one event gets further columns.
-  std::vector<std::string> names;
   std::map<std::pair<std::string_view, int>, size_t> index;  // (name, occurrence in the event) -> column
-  std::vector<std::vector<std::optional<std::string_view>>> columns;
   std::unordered_map<std::string_view, int> seen;
   // Rows of one stream mostly have one of a few field lists (a message with or without
   // structured data): the last few lists seen, with the column of each of their fields, are
@@ -156,10 +151,10 @@ Status PartWriter::FlushBlock() {
       seen.clear();
       for (const auto& f : fields) {
         int occurrence = seen[f.name]++;
-        auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), columns.size());
+        auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), block.values.size());
         if (added) {
-          names.push_back(f.name);
-          columns.emplace_back(n);
+          block.names.push_back(f.name);
+          block.values.emplace_back(n);
         }
         l.columns.push_back(it->second);
       }
@@ -172,31 +167,50 @@ Status PartWriter::FlushBlock() {
         next_layout = (next_layout + 1) % kLayouts;
       }
     }
-    for (size_t k = 0; k < fields.size(); ++k) columns[layout->columns[k]][r] = fields[k].value;
+    for (size_t k = 0; k < fields.size(); ++k) block.values[layout->columns[k]][r] = fields[k].value;
   }
-
-  std::string block;
-  std::vector<int64_t> time(n), ingest(n);
-  std::vector<std::optional<std::string_view>> msg(n);
+  block.time.resize(n);
+  block.ingest.resize(n);
+  block.msg.resize(n);
   for (size_t r = 0; r < n; ++r) {
-    time[r] = rows_[r]->time;
-    ingest[r] = rows_[r]->ingest_time;
-    msg[r] = rows_[r]->msg;
+    block.time[r] = rows_[r]->time;
+    block.ingest[r] = rows_[r]->ingest_time;
+    block.msg[r] = rows_[r]->msg;
   }
-  auto add = [&](const std::string& name, std::string encoded) {
+  RETURN_IF_ERROR(WriteBlock(block));
+  rows_.clear();
+  owned_.clear();
+  rows_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status PartWriter::AddBlock(const BlockColumns& block) {
+  RETURN_IF_ERROR(FlushBlock());
+  return WriteBlock(block);
+}
+
+Status PartWriter::WriteBlock(const BlockColumns& columns) {
+  const size_t n = columns.time.size();
+  BlockInfo b;
+  b.stream = columns.stream;
+  b.min_time = columns.time.front();
+  b.max_time = columns.time.back();
+  b.rows = n;
+  std::string block;
+  auto add = [&](std::string_view name, std::string encoded) {
     ColumnInfo col;
     col.name = name;
     AppendChunk(&block, std::move(encoded), zstd_level_, &col);
     b.columns.push_back(std::move(col));
   };
   ColumnEncoding enc;
-  add(kTimeColumn, EncodeIntColumn(time, &enc));
-  add(kIngestTimeColumn, EncodeIntColumn(ingest, &enc));
-  add(kMsgColumn, EncodeColumn(msg, &enc));
-  for (size_t c = 0; c < columns.size(); ++c) add(names[c], EncodeColumn(columns[c], &enc));
+  add(kTimeColumn, EncodeIntColumn(columns.time, &enc));
+  add(kIngestTimeColumn, EncodeIntColumn(columns.ingest, &enc));
+  add(kMsgColumn, EncodeColumn(columns.msg, &enc));
+  for (size_t c = 0; c < columns.values.size(); ++c) add(columns.names[c], EncodeColumn(columns.values[c], &enc));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
-  AppendBloom(&block, msg, &b.columns[2]);
-  for (size_t c = 0; c < columns.size(); ++c) AppendBloom(&block, columns[c], &b.columns[3 + c]);
+  AppendBloom(&block, columns.msg, &b.columns[2]);
+  for (size_t c = 0; c < columns.values.size(); ++c) AppendBloom(&block, columns.values[c], &b.columns[3 + c]);
 
   b.offset = file_->Size();
   b.size = block.size();
@@ -209,9 +223,6 @@ Status PartWriter::FlushBlock() {
   summary_.max_time = std::max(summary_.max_time, b.max_time);
   summary_.rows += b.rows;
   blocks_.push_back(std::move(b));
-  rows_.clear();
-  owned_.clear();
-  rows_bytes_ = 0;
   return Status::Ok();
 }
 
