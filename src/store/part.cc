@@ -54,18 +54,28 @@ void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col
   col->checksum = Checksum(std::string_view(*block).substr(col->offset, col->size));
 }
 
-void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
+// `known`: the column's distinct values when its encoder found them all (EncodeColumn), else empty.
+void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values,
+                 const DistinctValues& known, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
+  auto add_tokens = [&](std::string_view v) {
+    ForEachFoldedToken(v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
+  };
   // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
-  // once. A column whose values keep differing (messages, ids) stops being tracked.
-  DistinctValues distinct;
-  for (const auto& v : values) {
-    if (!v) continue;
-    if (distinct.size() <= kMaxDictValues) {
-      const size_t known = distinct.size();
-      if (distinct.Number(*v) < known) continue;  // its tokens are in already
+  // once, and those the encoder found without looking at the rows again. A column whose values
+  // keep differing (messages, ids) stops being tracked.
+  if (known.size() > 0 && known.size() <= kMaxDictValues) {
+    for (std::string_view v : known.values()) add_tokens(v);
+  } else {
+    DistinctValues distinct;
+    for (const auto& v : values) {
+      if (!v) continue;
+      if (distinct.size() <= kMaxDictValues) {
+        const size_t before = distinct.size();
+        if (distinct.Number(*v) < before) continue;  // its tokens are in already
+      }
+      add_tokens(*v);
     }
-    ForEachFoldedToken(*v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
   }
   std::string bloom = BuildBloomFilter(hashes);
   col->bloom_offset = block->size();
@@ -206,11 +216,15 @@ Status PartWriter::WriteBlock(const BlockColumns& columns) {
   ColumnEncoding enc;
   add(kTimeColumn, EncodeIntColumn(columns.time, &enc));
   add(kIngestTimeColumn, EncodeIntColumn(columns.ingest, &enc));
-  add(kMsgColumn, EncodeColumn(columns.msg, &enc));
-  for (size_t c = 0; c < columns.values.size(); ++c) add(columns.names[c], EncodeColumn(columns.values[c], &enc));
+  // Per text column (_msg first): its distinct values as its encoder found them, for its filter.
+  std::vector<DistinctValues> distinct(1 + columns.values.size());
+  add(kMsgColumn, EncodeColumn(columns.msg, &enc, &distinct[0]));
+  for (size_t c = 0; c < columns.values.size(); ++c)
+    add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
-  AppendBloom(&block, columns.msg, &b.columns[2]);
-  for (size_t c = 0; c < columns.values.size(); ++c) AppendBloom(&block, columns.values[c], &b.columns[3 + c]);
+  AppendBloom(&block, columns.msg, distinct[0], &b.columns[2]);
+  for (size_t c = 0; c < columns.values.size(); ++c)
+    AppendBloom(&block, columns.values[c], distinct[1 + c], &b.columns[3 + c]);
 
   b.offset = file_->Size();
   b.size = block.size();

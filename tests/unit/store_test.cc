@@ -6,6 +6,8 @@
 
 #include "core/log.h"
 #include "core/timestamp.h"
+#include "core/tokenizer.h"
+#include "store/bloom_filter.h"
 #include "store/merge.h"
 #include "store/part.h"
 #include "store/part_format.h"
@@ -441,6 +443,46 @@ TEST(MergeParts, WritesWhatThePartWriterWritesOfTheEventsInOrder) {
   by_name(&all);
   ASSERT_EQ(read.size(), all.size());
   for (size_t i = 0; i < read.size(); ++i) ASSERT_TRUE(read[i] == all[i]) << i;
+}
+
+// Each column's bloom filter is the filter of every token of every row's value, whichever way
+// the writer found them (per row, or per distinct value for a dictionary or constant column).
+TEST(PartWriter, BloomFiltersHoldEveryTokenOfTheirRows) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/d").ok());
+  std::vector<Event> events;
+  for (int i = 0; i < 2000; ++i) {
+    Event e = MakeEvent(std::to_string(i), kBase + i, "{s=\"a\"}");
+    e.msg = "Request " + std::to_string(i % 400) + " served by Worker-" + std::to_string(i % 3);
+    e.fields.push_back({"level", i % 5 ? "INFO" : "Warn"});                   // a dictionary
+    e.fields.push_back({"host", "web-01.example"});                           // constant
+    if (i % 2) e.fields.push_back({"user", "U" + std::to_string(i)});  // > 256 distinct, some absent
+    events.push_back(std::move(e));
+  }
+  std::vector<const Event*> ptrs;
+  for (const auto& e : events) ptrs.push_back(&e);
+  ASSERT_TRUE(WritePart(&env, "/d/p.part", ptrs).ok());
+  BloomCache cache(64 << 20);
+  auto part = std::move(PartReader::Open(&env, "/d/p.part", &cache)).value();
+  auto blooms = part->PinBlooms();
+  ASSERT_TRUE(blooms.ok() && *blooms != nullptr);
+  std::vector<Event> read;
+  size_t slot = 0;
+  for (size_t b = 0; b < part->blocks().size(); ++b) {
+    read.clear();
+    ASSERT_TRUE(part->ReadBlock(b, &read).ok());
+    for (const auto& col : part->blocks()[b].columns) {
+      const size_t this_slot = slot++;
+      if (col.name == "_time" || col.name == "_ingest_time") continue;
+      std::vector<uint64_t> hashes;
+      for (const auto& e : read)
+        if (const std::string* v = e.Find(col.name))
+          ForEachFoldedToken(*v, [&](std::string_view t) { hashes.push_back(TokenHash(t)); });
+      EXPECT_TRUE((*blooms)->Get(this_slot) == BuildBloomFilter(hashes)) << "block " << b << " column " << col.name;
+    }
+  }
+  ASSERT_EQ(part->blocks().size(), 1u);
+  EXPECT_EQ(part->blocks()[0].columns.size(), 7u);  // _time, _ingest_time, _msg, id, level, host, user
 }
 
 // A part whose blocks are not in stream order (not one sawlog writes) is refused, not merged
