@@ -115,11 +115,14 @@ Status PartWriter::Add(const Event& e) {
   return Status::Ok();
 }
 
-Status PartWriter::Add(Event&& e) {
-  // Flushed first: the block it ends takes its owned events with it.
-  if (EndsBlock(e)) RETURN_IF_ERROR(FlushBlock());
-  owned_.push_back(std::move(e));
-  return Add(owned_.back());
+Status PartWriter::AddStream(const std::vector<const Event*>& events) {
+  RETURN_IF_ERROR(FlushBlock());
+  for (const Event* e : events) {
+    if (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes) RETURN_IF_ERROR(FlushBlock());
+    rows_bytes_ += e->ApproximateBytes();
+    rows_.push_back(e);
+  }
+  return FlushBlock();
 }
 
 Status PartWriter::FlushBlock() {
@@ -189,7 +192,6 @@ Status PartWriter::FlushBlock() {
   }
   RETURN_IF_ERROR(WriteBlock(block));
   rows_.clear();
-  owned_.clear();
   rows_bytes_ = 0;
   return Status::Ok();
 }
@@ -287,12 +289,12 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
   std::vector<std::string_view> streams;
   for (auto& [stream, group] : by_stream) {
     streams.push_back(stream);
-    std::stable_sort(group.begin(), group.end(), [](const Event* a, const Event* b) { return a->time < b->time; });
+    auto earlier = [](const Event* a, const Event* b) { return a->time < b->time; };
+    if (!std::is_sorted(group.begin(), group.end(), earlier)) std::stable_sort(group.begin(), group.end(), earlier);
   }
   std::sort(streams.begin(), streams.end());
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
-  for (auto stream : streams)
-    for (const Event* e : by_stream[stream]) RETURN_IF_ERROR(writer->Add(*e));
+  for (auto stream : streams) RETURN_IF_ERROR(writer->AddStream(by_stream[stream]));
   return writer->Finish();
 }
 

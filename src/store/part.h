@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,7 +74,9 @@ class PartWriter {
   // Borrows the event: it must stay alive and unchanged until Finish() returns (a flush writes
   // events straight from the head, without copying them).
   Status Add(const Event& event);
-  Status Add(Event&& event);
+  // Every event of one stream, in time order (after the events added so far, which it follows
+  // in (stream, time) order); borrowed as by Add(). Blocks end by size only: no stream compared.
+  Status AddStream(const std::vector<const Event*>& events);
   // A whole block at once, after the events added so far. Precondition: as for Add(), and at most
   // kMaxBlockRows rows.
   Status AddBlock(const BlockColumns& block);
@@ -92,7 +93,6 @@ class PartWriter {
 
   std::unique_ptr<WritableFile> file_;
   std::vector<const Event*> rows_;  // the block being built
-  std::deque<Event> owned_;          // the events of rows_ given by Add(Event&&)
   size_t rows_bytes_ = 0;
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
