@@ -59,9 +59,16 @@ void BM_Merge(benchmark::State& state) {
     parts.push_back(std::move(sawlog::PartReader::Open(&env, path)).value());
     inputs.push_back(parts.back().get());
   }
-  for (auto _ : state)
-    if (!sawlog::MergeParts(&env, inputs, "/d/merged.part").ok()) std::abort();
+  uint64_t in_bytes = 0, out_bytes = 0;
+  for (const auto& p : parts) in_bytes += p->size();
+  for (auto _ : state) {
+    auto merged = sawlog::MergeParts(&env, inputs, "/d/merged.part");
+    if (!merged.ok()) std::abort();
+    out_bytes = merged->bytes;
+  }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kFlushEvents));
+  state.counters["in_B/event"] = static_cast<double>(in_bytes) / kFlushEvents;
+  state.counters["out_B/event"] = static_cast<double>(out_bytes) / kFlushEvents;
 }
 BENCHMARK(BM_Merge)->Unit(benchmark::kMillisecond);
 
