@@ -50,8 +50,11 @@ class DistinctValues {
 };
 
 // values[i] is row i's value, or nullopt when the row does not have the field.
-// Returns the encoded (uncompressed) column and the encoding chosen.
-std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding);
+// Returns the encoded (uncompressed) column and the encoding chosen. An empty `distinct` is left
+// holding every distinct present value when the encoder found them all (a dictionary or constant
+// column: at most kMaxDictValues), and holding none or more than that otherwise.
+std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding,
+                         DistinctValues* distinct = nullptr);
 
 // The same bytes as EncodeColumn of the values printed in decimal, every row present, without
 // printing them (_time and _ingest_time at every flush).
