@@ -1,7 +1,5 @@
 #include "store/part.h"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -13,6 +11,8 @@
 #include "store/bloom_filter.h"
 #include "store/column.h"
 #include "store/part_format.h"
+#include "store/compress.h"
+#include "store/templated.h"
 
 namespace sawlog {
 
@@ -23,35 +23,31 @@ namespace {
 // Uncompressed column chunks above this are refused as damage (a block is at most a few MiB).
 constexpr uint64_t kMaxColumnRawBytes = 256u << 20;
 
-// zstd contexts are large; one per thread, reused, instead of one per call.
-ZSTD_CCtx* CompressionContext() {
-  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  return ctx.get();
-}
-ZSTD_DCtx* DecompressionContext() {
-  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-  return ctx.get();
-}
-
-void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col) {
+void AppendChunk(std::string* block, std::string_view raw, int level, ColumnInfo* col) {
   col->offset = block->size();
   col->raw_size = raw.size();
-  const size_t start = block->size();
-  block->resize(start + ZSTD_compressBound(raw.size()));
-  size_t n = ZSTD_compressCCtx(CompressionContext(), block->data() + start, block->size() - start, raw.data(),
-                               raw.size(), level);
-  // Compressed only when that saves an eighth: a column that barely shrinks (_time, as varint
-  // deltas of µs times) would cost a scan its decompression for almost nothing on disk.
-  if (!ZSTD_isError(n) && n + raw.size() / 8 < raw.size()) {
-    block->resize(start + n);
-    col->codec = kCodecZstd;
-  } else {
-    block->resize(start);
-    col->codec = kCodecNone;
-    block->append(raw);
-  }
+  col->codec = AppendCompressed(block, raw, level) ? kCodecZstd : kCodecNone;
   col->size = block->size() - col->offset;
   col->checksum = Checksum(std::string_view(*block).substr(col->offset, col->size));
+}
+
+// Appends the text column values as a chunk: templated (store/templated.h) when the writer
+// templates and that is smaller than the column's own encoding compressed, else that.
+void AppendTextChunk(std::string* block, const std::vector<std::optional<std::string_view>>& values, int level,
+                     bool templates, ColumnInfo* col) {
+  ColumnEncoding encoding;
+  std::string encoded = EncodeColumn(values, &encoding);
+  AppendChunk(block, encoded, level, col);
+  if (!templates || encoding != ColumnEncoding::kRaw) return;
+  // Its sections are compressed already: the chunk itself is stored as is.
+  const std::string templated = EncodeTemplatedColumn(values, level);
+  if (templated.size() >= col->size) return;
+  block->resize(col->offset);
+  block->append(templated);
+  col->raw_size = templated.size();
+  col->codec = kCodecNone;
+  col->size = templated.size();
+  col->checksum = Checksum(templated);
 }
 
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
@@ -192,7 +188,12 @@ Status PartWriter::FlushBlock() {
   ColumnEncoding enc;
   add(kTimeColumn, EncodeIntColumn(time, &enc));
   add(kIngestTimeColumn, EncodeIntColumn(ingest, &enc));
-  add(kMsgColumn, EncodeColumn(msg, &enc));
+  {
+    ColumnInfo col;
+    col.name = kMsgColumn;
+    AppendTextChunk(&block, msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel, &col);
+    b.columns.push_back(std::move(col));
+  }
   for (size_t c = 0; c < columns.size(); ++c) add(names[c], EncodeColumn(columns[c], &enc));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
   AppendBloom(&block, msg, &b.columns[2]);
@@ -353,6 +354,9 @@ Status BlockReader::Load(const PartReader& part, size_t i, bool decode_time) {
   int_homes_.clear();
   typed_.clear();
   typed_.resize(b.columns.size());
+  templated_.clear();
+  templated_.resize(b.columns.size());
+  have_raw_.assign(b.columns.size(), false);
   // _time now (a scan tests it on every row); _ingest_time only with the other columns.
   return decode_time ? DecodeTimeColumn(0) : Status::Ok();
 }
@@ -373,13 +377,33 @@ Result<const TypedColumn*> BlockReader::Typed(std::string_view name) {
   while (c < columns.size() && columns[c].name != name) ++c;
   if (c == columns.size()) return nullptr;
   if (typed_[c]) return typed_[c].get();
-  std::string_view raw = raws_[c];
-  if (!decoded_[c]) RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &raw));
+  std::string_view raw;
+  RETURN_IF_ERROR(RawOf(c, &raw));
   auto t = std::make_unique<TypedColumn>();
   Status st = DecodeTypedColumn(raw, rows_, t.get());
   if (!st.ok()) return Corrupt(c, st.message());
   typed_[c] = std::move(t);
   return typed_[c].get();
+}
+
+Result<TemplatedColumn*> BlockReader::Templated(std::string_view name) {
+  const auto& columns = part_->blocks_[block_].columns;
+  size_t c = 2;
+  while (c < columns.size() && columns[c].name != name) ++c;
+  if (c == columns.size()) return nullptr;
+  if (templated_[c]) return templated_[c].get();
+  // Templated chunks are stored uncompressed (their sections compress themselves): the first
+  // byte in the file tells, without reading the rest.
+  if (columns[c].codec != kCodecNone) return nullptr;
+  std::string_view raw;
+  RETURN_IF_ERROR(RawOf(c, &raw));
+  if (raw.empty() || static_cast<ColumnEncoding>(static_cast<uint8_t>(raw[0])) != ColumnEncoding::kTemplated)
+    return nullptr;
+  auto t = std::make_unique<TemplatedColumn>();
+  Status st = t->Open(raw, rows_);
+  if (!st.ok()) return Corrupt(c, st.message());
+  templated_[c] = std::move(t);
+  return templated_[c].get();
 }
 
 std::optional<std::string_view> BlockReader::MsgRun(std::vector<size_t>* row_ends) const {
@@ -419,9 +443,7 @@ Status BlockReader::ChunkOf(size_t c, std::string* raw, std::string_view* out) {
   if (Checksum(stored) != col.checksum) return Corrupt(c, "checksum mismatch");
   *out = stored;
   if (col.codec == kCodecZstd) {
-    raw->resize(col.raw_size);
-    size_t n = ZSTD_decompressDCtx(DecompressionContext(), raw->data(), raw->size(), stored.data(), stored.size());
-    if (ZSTD_isError(n) || n != col.raw_size) return Corrupt(c, "zstd cannot decompress");
+    if (!Decompress(stored, col.raw_size, raw)) return Corrupt(c, "zstd cannot decompress");
     *out = *raw;
   }
   return Status::Ok();
@@ -433,14 +455,27 @@ Status BlockReader::Corrupt(size_t c, const std::string& why) const {
                         "block " + std::to_string(block_) + " column '" + b.columns[c].name + "': " + why);
 }
 
+Status BlockReader::RawOf(size_t c, std::string_view* out) {
+  if (!have_raw_[c]) RETURN_IF_ERROR(ChunkOf(c, &raws_[c], out));
+  have_raw_[c] = true;
+  *out = raws_[c];
+  return Status::Ok();
+}
+
 Status BlockReader::DecodeColumn(size_t c) {
   if (decoded_[c]) return Status::Ok();
-  std::string_view raw = raws_[c];
-  if (!typed_[c]) RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &raw));  // else Typed() read it
   // Integer columns print their values into a vector of their own, which keeps its place
-  // (views into it stay valid) for the life of this block.
+  // (views into it stay valid) for the life of this block; so do rebuilt templated values.
   auto printed = std::make_shared<std::vector<std::string>>();
-  Status st = sawlog::DecodeColumn(raw, rows_, &values_[c], printed.get());
+  Status st;
+  if (templated_[c]) {  // opened by a search already: rebuilt from it
+    printed->emplace_back();
+    st = templated_[c]->Rebuild(&printed->back(), &values_[c]);
+  } else {
+    std::string_view raw;
+    RETURN_IF_ERROR(RawOf(c, &raw));
+    st = sawlog::DecodeColumn(raw, rows_, &values_[c], printed.get());
+  }
   if (!st.ok()) return Corrupt(c, st.message());
   if (!printed->empty()) int_homes_.push_back(std::move(printed));
   if (c == 2)

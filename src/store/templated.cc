@@ -1,0 +1,186 @@
+#include "store/templated.h"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "core/coding.h"
+#include "core/tokenizer.h"
+#include "store/compress.h"
+
+namespace sawlog {
+
+namespace {
+
+constexpr uint8_t kSectionRaw = 0;
+constexpr uint8_t kSectionZstd = 1;
+// A section may claim at most this many bytes decompressed (a block is about 1 MiB of events).
+constexpr uint64_t kMaxSectionBytes = 256u << 20;
+
+// codec u8 | varint raw size | varint stored size | stored bytes (docs/formats/part.md).
+void PutSection(std::string* out, std::string_view raw, int level) {
+  std::string stored;
+  const bool compressed = AppendCompressed(&stored, raw, level);
+  out->push_back(static_cast<char>(compressed ? kSectionZstd : kSectionRaw));
+  PutVarint64(out, raw.size());
+  PutLengthPrefixed(out, stored);
+}
+
+bool GetSection(Decoder* in, uint8_t* codec, uint64_t* raw_size, std::string_view* stored) {
+  uint64_t c;
+  if (!in->GetByte(&c) || c > kSectionZstd || !in->GetVarint64(raw_size) || !in->GetLengthPrefixed(stored)) return false;
+  *codec = static_cast<uint8_t>(c);
+  return *raw_size <= kMaxSectionBytes && (*codec == kSectionZstd || stored->size() == *raw_size);
+}
+
+// The section's bytes: stored ones as they are, compressed ones decompressed into *buffer.
+bool OpenSection(uint8_t codec, uint64_t raw_size, std::string_view stored, std::string* buffer,
+                 std::string_view* out) {
+  if (codec == kSectionRaw) {
+    *out = stored;
+    return true;
+  }
+  if (!Decompress(stored, raw_size, buffer)) return false;
+  *out = *buffer;
+  return true;
+}
+
+}  // namespace
+
+void EncodeTemplated(const std::vector<std::string_view>& present, int level, std::string* out) {
+  std::unordered_map<std::string, uint32_t> numbers;
+  std::string templates, ids, variables, t;
+  for (std::string_view v : present) {
+    t.clear();
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    const auto* end = p + v.size();
+    while (p < end) {
+      if (!IsTokenByte(*p)) {
+        t.push_back(static_cast<char>(*p++));
+        continue;
+      }
+      const auto* start = p;
+      bool digit = false;
+      for (; p < end && IsTokenByte(*p); ++p) digit |= *p >= '0' && *p <= '9';
+      const std::string_view token(reinterpret_cast<const char*>(start), static_cast<size_t>(p - start));
+      if (digit) {
+        t.push_back(kVariableMark);
+        variables.append(token);
+        variables.push_back(kVariableEnd);
+      } else {
+        t.append(token);
+      }
+    }
+    auto [it, added] = numbers.try_emplace(t, static_cast<uint32_t>(numbers.size()));
+    if (added) PutLengthPrefixed(&templates, t);
+    PutVarint64(&ids, it->second);
+  }
+  std::string first;
+  PutVarint64(&first, numbers.size());
+  first += templates;
+  first += ids;
+  PutSection(out, first, level);
+  PutSection(out, variables, level);
+}
+
+Status TemplatedColumn::Open(std::string_view column, size_t rows) {
+  auto bad = [](const char* why) { return Status::Corruption(std::string("column: templated: ") + why); };
+  ColumnEncoding encoding;
+  Presence presence;
+  RETURN_IF_ERROR(ReadColumnHeader(&column, rows, &encoding, &presence));
+  if (encoding != ColumnEncoding::kTemplated) return bad("not a templated column");
+  Decoder in(column);
+  uint8_t codec;
+  uint64_t raw_size;
+  std::string_view stored, first;
+  if (!GetSection(&in, &codec, &raw_size, &stored)) return bad("truncated templates");
+  if (!OpenSection(codec, raw_size, stored, &templates_raw_, &first)) return bad("zstd cannot decompress the templates");
+  if (!GetSection(&in, &variables_codec_, &variables_size_, &variables_frame_)) return bad("truncated variables");
+  if (!in.empty()) return bad("bytes left after the variables");
+  variables_.reset();
+
+  Decoder t(first);
+  uint64_t n;
+  if (!t.GetVarint64(&n) || n > first.size()) return bad("bad template count");
+  templates_.resize(n);
+  marks_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!t.GetLengthPrefixed(&templates_[i])) return bad("truncated templates");
+    uint32_t m = 0;
+    for (char c : templates_[i]) m += c == kVariableMark;
+    marks_[i] = m;
+  }
+  row_ids_.assign(rows, kAbsent);
+  for (size_t r = 0; r < rows; ++r) {
+    if (!presence.Has(r)) continue;
+    uint64_t id;
+    if (!t.GetVarint64(&id) || id >= n) return bad("bad template id");
+    row_ids_[r] = static_cast<uint32_t>(id);
+  }
+  if (!t.empty()) return bad("bytes left after the template ids");
+  return Status::Ok();
+}
+
+Result<std::string_view> TemplatedColumn::Variables() {
+  if (!variables_) {
+    std::string_view v;
+    if (!OpenSection(variables_codec_, variables_size_, variables_frame_, &variables_raw_, &v))
+      return Status::Corruption("column: templated: zstd cannot decompress the variables");
+    variables_ = v;
+  }
+  return *variables_;
+}
+
+Status TemplatedColumn::VariableEnds(std::vector<size_t>* ends) {
+  ASSIGN_OR_RETURN(std::string_view vars, Variables());
+  ends->resize(row_ids_.size());
+  size_t at = 0;
+  for (size_t r = 0; r < row_ids_.size(); ++r) {
+    if (row_ids_[r] != kAbsent)
+      for (uint32_t m = marks_[row_ids_[r]]; m > 0; --m) {
+        const void* e = at < vars.size() ? std::memchr(vars.data() + at, kVariableEnd, vars.size() - at) : nullptr;
+        if (e == nullptr) return Status::Corruption("column: templated: too few variables");
+        at = static_cast<size_t>(static_cast<const char*>(e) - vars.data()) + 1;
+      }
+    (*ends)[r] = at;
+  }
+  if (at != vars.size()) return Status::Corruption("column: templated: bytes left after the variables");
+  return Status::Ok();
+}
+
+Status TemplatedColumn::Rebuild(std::string* text, std::vector<std::optional<std::string_view>>* values) {
+  ASSIGN_OR_RETURN(std::string_view vars, Variables());
+  // Every byte of a template but its marks, and every variable byte but the ends: the exact
+  // size, so the text never moves while views into it are taken.
+  uint64_t total = vars.size(), variables = 0;
+  for (uint32_t id : row_ids_)
+    if (id != kAbsent) {
+      total += templates_[id].size() - marks_[id];
+      variables += marks_[id];
+    }
+  if (variables > vars.size()) return Status::Corruption("column: templated: too few variables");
+  total -= variables;
+  text->clear();
+  text->reserve(std::max<uint64_t>(total, 32));  // never inline: moving keeps the views valid
+  values->assign(row_ids_.size(), std::nullopt);
+  size_t at = 0;
+  for (size_t r = 0; r < row_ids_.size(); ++r) {
+    if (row_ids_[r] == kAbsent) continue;
+    const size_t start = text->size();
+    std::string_view t = templates_[row_ids_[r]];
+    for (size_t pos; (pos = t.find(kVariableMark)) != std::string_view::npos; t.remove_prefix(pos + 1)) {
+      text->append(t.data(), pos);
+      const void* e = std::memchr(vars.data() + at, kVariableEnd, vars.size() - at);
+      if (e == nullptr) return Status::Corruption("column: templated: too few variables");
+      const size_t len = static_cast<size_t>(static_cast<const char*>(e) - vars.data()) - at;
+      if (text->size() + len > total) return Status::Corruption("column: templated: variables overrun");
+      text->append(vars.data() + at, len);
+      at += len + 1;
+    }
+    text->append(t);
+    (*values)[r] = std::string_view(text->data() + start, text->size() - start);
+  }
+  if (at != vars.size()) return Status::Corruption("column: templated: bytes left after the variables");
+  return Status::Ok();
+}
+
+}  // namespace sawlog
