@@ -34,14 +34,14 @@ void AppendChunk(std::string* block, std::string_view raw, int level, ColumnInfo
 // Appends the text column values as a chunk: templated (store/templated.h) when the writer
 // templates and that is smaller than the column's own encoding compressed, else that.
 void AppendTextChunk(std::string* block, const std::vector<std::optional<std::string_view>>& values, int level,
-                     bool templates, ColumnInfo* col) {
+                     bool templates, bool always, ColumnInfo* col) {
   ColumnEncoding encoding;
   std::string encoded = EncodeColumn(values, &encoding);
   AppendChunk(block, encoded, level, col);
-  if (!templates || encoding != ColumnEncoding::kRaw) return;
+  if (!templates || (encoding != ColumnEncoding::kRaw && !always)) return;
   // Its sections are compressed already: the chunk itself is stored as is.
   const std::string templated = EncodeTemplatedColumn(values, level);
-  if (templated.size() >= col->size) return;
+  if (templated.size() >= col->size && !always) return;
   block->resize(col->offset);
   block->append(templated);
   col->raw_size = templated.size();
@@ -191,7 +191,8 @@ Status PartWriter::FlushBlock() {
   {
     ColumnInfo col;
     col.name = kMsgColumn;
-    AppendTextChunk(&block, msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel, &col);
+    AppendTextChunk(&block, msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel || always_template_,
+                    always_template_, &col);
     b.columns.push_back(std::move(col));
   }
   for (size_t c = 0; c < columns.size(); ++c) add(names[c], EncodeColumn(columns[c], &enc));
@@ -255,7 +256,8 @@ Result<PartSummary> PartWriter::Finish() {
   return summary_;
 }
 
-Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events) {
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
+                              bool always_template) {
   // Streams are few and their names long and alike: group by hash, then sort each by time,
   // rather than comparing stream names in every comparison of one big sort.
   std::unordered_map<std::string_view, std::vector<const Event*>> by_stream;
@@ -267,6 +269,7 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
   }
   std::sort(streams.begin(), streams.end());
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
+  if (always_template) writer->AlwaysTemplate();
   for (auto stream : streams)
     for (const Event* e : by_stream[stream]) RETURN_IF_ERROR(writer->Add(*e));
   return writer->Finish();

@@ -65,6 +65,8 @@ class PartWriter {
   Status Add(Event&& event);
   // Writes the index and footer, syncs and closes. The caller renames the file into place.
   Result<PartSummary> Finish();
+  // Tests: store _msg templated in every block, whatever the sizes.
+  void AlwaysTemplate() { always_template_ = true; }
 
  private:
   PartWriter() = default;
@@ -79,11 +81,13 @@ class PartWriter {
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
   int zstd_level_ = 3;
+  bool always_template_ = false;
 };
 
 // Writes events (any order) as a part file at path, with the flush's zstd level: written,
-// synced and closed on return.
-Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events);
+// synced and closed on return. always_template: see PartWriter::AlwaysTemplate().
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
+                              bool always_template = false);
 
 class PartReader;
 
