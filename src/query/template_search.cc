@@ -58,16 +58,23 @@ Result<bool> TemplateSearch::Match(TemplatedColumn& column, std::vector<uint8_t>
     return true;
   }
   // A token with a digit is a whole variable of the value or not there at all; the variables
-  // stand one per line, so a whole-token hit is a whole variable.
+  // stand one per line, so a whole-token hit is a whole variable. Hits are rare: rows are found
+  // only for them, by counting the variables before each hit against the rows' counts.
   ASSIGN_OR_RETURN(std::string_view variables, column.Variables());
-  thread_local std::vector<size_t> ends;
-  RETURN_IF_ERROR(column.VariableEnds(&ends));
-  size_t pos = 0, r = 0;
-  while ((pos = variable_->Find(variables, pos, true)) != std::string_view::npos) {
-    r = static_cast<size_t>(std::upper_bound(ends.begin() + static_cast<ptrdiff_t>(r), ends.end(), pos) - ends.begin());
-    if (r >= ids.size()) break;
+  const auto& marks = column.marks();
+  size_t pos = variable_->Find(variables, 0, true);
+  size_t counted = 0, index = 0;  // variables ending before `counted`
+  size_t r = 0, row_end = 0;      // row r's variables end before variable row_end
+  auto row_vars = [&](size_t row) { return ids[row] == TemplatedColumn::kAbsent ? 0 : marks[ids[row]]; };
+  if (!ids.empty()) row_end = row_vars(0);
+  while (pos != std::string_view::npos) {
+    index += static_cast<size_t>(std::count(variables.begin() + static_cast<ptrdiff_t>(counted),
+                                            variables.begin() + static_cast<ptrdiff_t>(pos), kVariableEnd));
+    counted = pos;
+    while (r < ids.size() && row_end <= index) row_end += ++r < ids.size() ? row_vars(r) : 0;
+    if (r >= ids.size()) return Status::Corruption("column: templated: more variables than the rows hold");
     (*match)[r] = 1;
-    pos = ends[r];
+    pos = variable_->Find(variables, pos + 1, true);
   }
   return true;
 }

@@ -1,5 +1,6 @@
 #include "store/templated.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -130,23 +131,6 @@ Result<std::string_view> TemplatedColumn::Variables() {
   return *variables_;
 }
 
-Status TemplatedColumn::VariableEnds(std::vector<size_t>* ends) {
-  ASSIGN_OR_RETURN(std::string_view vars, Variables());
-  ends->resize(row_ids_.size());
-  size_t at = 0;
-  for (size_t r = 0; r < row_ids_.size(); ++r) {
-    if (row_ids_[r] != kAbsent)
-      for (uint32_t m = marks_[row_ids_[r]]; m > 0; --m) {
-        const void* e = at < vars.size() ? std::memchr(vars.data() + at, kVariableEnd, vars.size() - at) : nullptr;
-        if (e == nullptr) return Status::Corruption("column: templated: too few variables");
-        at = static_cast<size_t>(static_cast<const char*>(e) - vars.data()) + 1;
-      }
-    (*ends)[r] = at;
-  }
-  if (at != vars.size()) return Status::Corruption("column: templated: bytes left after the variables");
-  return Status::Ok();
-}
-
 Status TemplatedColumn::Rebuild(std::string* text, std::vector<std::optional<std::string_view>>* values) {
   ASSIGN_OR_RETURN(std::string_view vars, Variables());
   // Every byte of a template but its marks, and every variable byte but the ends: the exact
@@ -157,28 +141,35 @@ Status TemplatedColumn::Rebuild(std::string* text, std::vector<std::optional<std
       total += templates_[id].size() - marks_[id];
       variables += marks_[id];
     }
-  if (variables > vars.size()) return Status::Corruption("column: templated: too few variables");
+  // As many variable ends as marks: each copy below stops at its own end, inside the text.
+  if (static_cast<uint64_t>(std::count(vars.begin(), vars.end(), kVariableEnd)) != variables)
+    return Status::Corruption("column: templated: variables and marks differ in number");
   total -= variables;
+  // Byte by byte into the text sized once (variables are a few bytes: a call per piece costs
+  // more than the copy). The variables end in kVariableEnd, so a copy stops inside them; with
+  // as many variables as marks, the text is filled exactly.
+  if (!vars.empty() && vars.back() != kVariableEnd) return Status::Corruption("column: templated: bytes left after the variables");
   text->clear();
   text->reserve(std::max<uint64_t>(total, 32));  // never inline: moving keeps the views valid
+  text->resize(total);
+  char* const begin = text->data();
+  char* out = begin;
   values->assign(row_ids_.size(), std::nullopt);
-  size_t at = 0;
+  const char* v = vars.data();
   for (size_t r = 0; r < row_ids_.size(); ++r) {
     if (row_ids_[r] == kAbsent) continue;
-    const size_t start = text->size();
-    std::string_view t = templates_[row_ids_[r]];
-    for (size_t pos; (pos = t.find(kVariableMark)) != std::string_view::npos; t.remove_prefix(pos + 1)) {
-      text->append(t.data(), pos);
-      const void* e = std::memchr(vars.data() + at, kVariableEnd, vars.size() - at);
-      if (e == nullptr) return Status::Corruption("column: templated: too few variables");
-      const size_t len = static_cast<size_t>(static_cast<const char*>(e) - vars.data()) - at;
-      if (text->size() + len > total) return Status::Corruption("column: templated: variables overrun");
-      text->append(vars.data() + at, len);
-      at += len + 1;
+    char* const start = out;
+    for (char c : templates_[row_ids_[r]]) {
+      if (c != kVariableMark) {
+        *out++ = c;
+        continue;
+      }
+      while (*v != kVariableEnd) *out++ = *v++;
+      ++v;
     }
-    text->append(t);
-    (*values)[r] = std::string_view(text->data() + start, text->size() - start);
+    (*values)[r] = std::string_view(start, static_cast<size_t>(out - start));
   }
+  const size_t at = static_cast<size_t>(v - vars.data());
   if (at != vars.size()) return Status::Corruption("column: templated: bytes left after the variables");
   return Status::Ok();
 }

@@ -43,12 +43,12 @@ class TemplatedColumn {
   Status Open(std::string_view column, size_t rows);
   size_t rows() const { return row_ids_.size(); }
   const std::vector<std::string_view>& templates() const { return templates_; }
+  // How many variables each template has.
+  const std::vector<uint32_t>& marks() const { return marks_; }
   // Each row's template id, kAbsent for rows without a value.
   const std::vector<uint32_t>& row_ids() const { return row_ids_; }
   // The variables of all rows in row order, each followed by kVariableEnd.
   Result<std::string_view> Variables();
-  // Where each row's variables end in Variables() (a row without any: where the previous ended).
-  Status VariableEnds(std::vector<size_t>* ends);
   // Every row's value, rebuilt into *text (its views stay valid when *text is moved).
   Status Rebuild(std::string* text, std::vector<std::optional<std::string_view>>* values);
 
