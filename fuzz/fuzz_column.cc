@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::optional<std::string_view>> back;
   std::vector<std::string> back_storage;
   if (!sawlog::DecodeColumn(encoded, rows, &back, &back_storage).ok() || back != again) __builtin_trap();
-  const std::string as_templates = sawlog::EncodeTemplatedColumn(again, 1);
+  const std::string as_templates = *sawlog::EncodeTemplatedColumn(again, 1, true);
   back.clear();
   back_storage.clear();
   if (!sawlog::DecodeColumn(as_templates, rows, &back, &back_storage).ok() || back != again) __builtin_trap();

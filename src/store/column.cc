@@ -325,14 +325,15 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
   return out;
 }
 
-std::string EncodeTemplatedColumn(const std::vector<std::optional<std::string_view>>& values, int zstd_level) {
+std::optional<std::string> EncodeTemplatedColumn(const std::vector<std::optional<std::string_view>>& values,
+                                                 int zstd_level, bool always) {
   std::vector<std::string_view> present;
   present.reserve(values.size());
   for (const auto& v : values)
     if (v) present.push_back(*v);
   std::string out = PresenceHeader(values.size(), present.size(), [&](size_t i) { return values[i].has_value(); });
   out[0] = static_cast<char>(ColumnEncoding::kTemplated);
-  EncodeTemplated(present, zstd_level, &out);
+  if (!EncodeTemplated(present, zstd_level, always, &out)) return std::nullopt;
   return out;
 }
 

@@ -55,8 +55,9 @@ class DistinctValues {
 std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding);
 
 // The values in the templated encoding (store/templated.h), its sections compressed at zstd_level
-// where that pays; for text columns, when that is smaller than EncodeColumn's compressed.
-std::string EncodeTemplatedColumn(const std::vector<std::optional<std::string_view>>& values, int zstd_level);
+// where that pays; nullopt when they have too many templates for it to pay (unless always).
+std::optional<std::string> EncodeTemplatedColumn(const std::vector<std::optional<std::string_view>>& values,
+                                                 int zstd_level, bool always = false);
 
 // The same bytes as EncodeColumn of the values printed in decimal, every row present, without
 // printing them (_time and _ingest_time at every flush).

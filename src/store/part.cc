@@ -32,22 +32,26 @@ void AppendChunk(std::string* block, std::string_view raw, int level, ColumnInfo
 }
 
 // Appends the text column values as a chunk: templated (store/templated.h) when the writer
-// templates and that is smaller than the column's own encoding compressed, else that.
+// templates, the column would be stored raw, and its values have few enough templates for that
+// to be smaller (which saves compressing it raw too); else in its own encoding.
 void AppendTextChunk(std::string* block, const std::vector<std::optional<std::string_view>>& values, int level,
                      bool templates, bool always, ColumnInfo* col) {
   ColumnEncoding encoding;
   std::string encoded = EncodeColumn(values, &encoding);
-  AppendChunk(block, encoded, level, col);
-  if (!templates || (encoding != ColumnEncoding::kRaw && !always)) return;
+  std::optional<std::string> templated;
+  if (templates && (encoding == ColumnEncoding::kRaw || always))
+    templated = EncodeTemplatedColumn(values, level, always);
+  if (!templated) {
+    AppendChunk(block, encoded, level, col);
+    return;
+  }
   // Its sections are compressed already: the chunk itself is stored as is.
-  const std::string templated = EncodeTemplatedColumn(values, level);
-  if (templated.size() >= col->size && !always) return;
-  block->resize(col->offset);
-  block->append(templated);
-  col->raw_size = templated.size();
+  col->offset = block->size();
+  block->append(*templated);
+  col->raw_size = templated->size();
   col->codec = kCodecNone;
-  col->size = templated.size();
-  col->checksum = Checksum(templated);
+  col->size = templated->size();
+  col->checksum = Checksum(*templated);
 }
 
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {

@@ -16,6 +16,10 @@ constexpr uint8_t kSectionRaw = 0;
 constexpr uint8_t kSectionZstd = 1;
 // A section may claim at most this many bytes decompressed (a block is about 1 MiB of events).
 constexpr uint64_t kMaxSectionBytes = 256u << 20;
+// Templating pays while there is at most one template for every kMaxTemplateShare rows, counted
+// from kTemplateCheckRows rows on.
+constexpr size_t kMaxTemplateShare = 2;
+constexpr size_t kTemplateCheckRows = 256;
 
 // codec u8 | varint raw size | varint stored size | stored bytes (docs/formats/part.md).
 void PutSection(std::string* out, std::string_view raw, int level) {
@@ -47,10 +51,16 @@ bool OpenSection(uint8_t codec, uint64_t raw_size, std::string_view stored, std:
 
 }  // namespace
 
-void EncodeTemplated(const std::vector<std::string_view>& present, int level, std::string* out) {
+bool EncodeTemplated(const std::vector<std::string_view>& present, int level, bool always, std::string* out) {
   std::unordered_map<std::string, uint32_t> numbers;
   std::string templates, ids, variables, t;
-  for (std::string_view v : present) {
+  for (size_t k = 0; k < present.size(); ++k) {
+    // Measured on the benchmark corpus (docs/benchmarks.md): every block with templates for
+    // fewer than 0.65 of its rows stored smaller templated, every one above stored larger. The
+    // count is checked as it grows (it grows slower than the rows), so a block of distinct
+    // messages gives up early.
+    if (!always && k >= kTemplateCheckRows && numbers.size() * kMaxTemplateShare > k) return false;
+    const std::string_view v = present[k];
     t.clear();
     const auto* p = reinterpret_cast<const unsigned char*>(v.data());
     const auto* end = p + v.size();
@@ -81,6 +91,7 @@ void EncodeTemplated(const std::vector<std::string_view>& present, int level, st
   first += ids;
   PutSection(out, first, level);
   PutSection(out, variables, level);
+  return true;
 }
 
 Status TemplatedColumn::Open(std::string_view column, size_t rows) {

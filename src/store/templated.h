@@ -27,7 +27,9 @@ inline constexpr char kVariableEnd = '\n';
 
 // Appends the templated encoding of present (the present rows' values) to *out, which holds the
 // column's presence header: its two sections, each compressed at zstd level when that pays.
-void EncodeTemplated(const std::vector<std::string_view>& present, int level, std::string* out);
+// Returns false, leaving *out alone, when the values have too many templates for it to pay
+// (unless always).
+bool EncodeTemplated(const std::vector<std::string_view>& present, int level, bool always, std::string* out);
 
 // A templated column chunk, opened in place: the templates and ids at Open(), the variables
 // (the larger section) only when asked for.

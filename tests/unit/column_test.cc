@@ -241,7 +241,7 @@ TEST(Column, DamageIsReportedNotTrusted) {
 // path, and checks they come back byte for byte.
 void TemplatedRoundTrip(const Values& values) {
   for (int level : {1, 9}) {
-    std::string data = EncodeTemplatedColumn(values, level);
+    std::string data = *EncodeTemplatedColumn(values, level, true);
     ASSERT_EQ(static_cast<ColumnEncoding>(data[0]), ColumnEncoding::kTemplated);
     Values back;
     std::vector<std::string> storage;
@@ -298,7 +298,7 @@ TEST(TemplatedColumn, RoundTripsByteForByte) {
 
 TEST(TemplatedColumn, SplitsTokensWithDigitsFromTheText) {
   Values values = {"GET /a1/b HTTP/1.1", "GET /a2/b HTTP/1.1", "ERROR x"};
-  std::string data = EncodeTemplatedColumn(values, 1);
+  std::string data = *EncodeTemplatedColumn(values, 1, true);
   TemplatedColumn t;
   ASSERT_TRUE(t.Open(data, values.size()).ok());
   ASSERT_EQ(t.templates().size(), 2u);
@@ -314,11 +314,17 @@ TEST(TemplatedColumn, ManyDistinctTemplates) {
                                                 std::string(static_cast<size_t>(i / 26 % 7), 'q') + " n" + std::to_string(i));
   Values values(texts.begin(), texts.end());
   TemplatedRoundTrip(values);
+  // A template for every few rows does not pay: the writer is told so (before compressing).
+  EXPECT_FALSE(EncodeTemplatedColumn(values, 1).has_value());
+  // Few templates do.
+  std::vector<std::string> alike;
+  for (int i = 0; i < 3000; ++i) alike.push_back("served " + std::to_string(i * 7) + " bytes to 10.0.0." + std::to_string(i % 256));
+  EXPECT_TRUE(EncodeTemplatedColumn(Values(alike.begin(), alike.end()), 1).has_value());
 }
 
 TEST(TemplatedColumn, DamageIsReportedNotTrusted) {
   Values values = {"a 1 b 22", "c 333", std::nullopt, "d"};
-  const std::string data = EncodeTemplatedColumn(values, 1);
+  const std::string data = *EncodeTemplatedColumn(values, 1, true);
   for (size_t cut = 0; cut < data.size(); ++cut) {
     Values back;
     std::vector<std::string> storage;

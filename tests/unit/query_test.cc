@@ -182,7 +182,7 @@ TEST(TemplateSearch, AnswersAsTheMatcherOnEveryValue) {
     }
     std::vector<std::optional<std::string_view>> values;
     for (size_t r = 0; r < rows; ++r) values.push_back(rng() % 10 ? std::optional<std::string_view>(texts[r]) : std::nullopt);
-    const std::string chunk = EncodeTemplatedColumn(values, 1);
+    const std::string chunk = *EncodeTemplatedColumn(values, 1, true);
     TemplatedColumn column;
     ASSERT_TRUE(column.Open(chunk, rows).ok());
     for (int q = 0; q < 30; ++q) {
