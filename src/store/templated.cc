@@ -20,6 +20,8 @@ constexpr uint64_t kMaxSectionBytes = 256u << 20;
 // from kTemplateCheckRows rows on.
 constexpr size_t kMaxTemplateShare = 2;
 constexpr size_t kTemplateCheckRows = 256;
+// Template ids are at most two bytes.
+constexpr size_t kMaxTemplates = 65536;
 
 // codec u8 | varint raw size | varint stored size | stored bytes (docs/formats/part.md).
 void PutSection(std::string* out, std::string_view raw, int level) {
@@ -83,12 +85,19 @@ bool EncodeTemplated(const std::vector<std::string_view>& present, int level, bo
     }
     auto [it, added] = numbers.try_emplace(t, static_cast<uint32_t>(numbers.size()));
     if (added) PutLengthPrefixed(&templates, t);
-    PutVarint64(&ids, it->second);
+    ids.push_back(static_cast<char>(it->second & 0xff));
+    ids.push_back(static_cast<char>(it->second >> 8));
   }
+  if (numbers.size() > kMaxTemplates) return false;
   std::string first;
   PutVarint64(&first, numbers.size());
   first += templates;
-  first += ids;
+  // Ids in one byte when there are at most 256 templates, else two (little-endian): fixed
+  // widths read without a dependency from one row to the next.
+  if (numbers.size() <= 256)
+    for (size_t k = 0; k < ids.size(); k += 2) first.push_back(ids[k]);
+  else
+    first += ids;
   PutSection(out, first, level);
   PutSection(out, variables, level);
   return true;
@@ -121,14 +130,17 @@ Status TemplatedColumn::Open(std::string_view column, size_t rows) {
     for (char c : templates_[i]) m += c == kVariableMark;
     marks_[i] = m;
   }
+  const size_t width = n <= 256 ? 1 : 2;
+  if (n > kMaxTemplates || t.remaining() != presence.count * width) return bad("template ids do not match the rows");
+  const auto* id = reinterpret_cast<const uint8_t*>(first.data() + (first.size() - t.remaining()));
   row_ids_.assign(rows, kAbsent);
   for (size_t r = 0; r < rows; ++r) {
     if (!presence.Has(r)) continue;
-    uint64_t id;
-    if (!t.GetVarint64(&id) || id >= n) return bad("bad template id");
-    row_ids_[r] = static_cast<uint32_t>(id);
+    const uint32_t i = width == 1 ? id[0] : id[0] | uint32_t{id[1]} << 8;
+    id += width;
+    if (i >= n) return bad("bad template id");
+    row_ids_[r] = i;
   }
-  if (!t.empty()) return bad("bytes left after the template ids");
   return Status::Ok();
 }
 

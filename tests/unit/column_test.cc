@@ -309,9 +309,13 @@ TEST(TemplatedColumn, SplitsTokensWithDigitsFromTheText) {
 }
 
 TEST(TemplatedColumn, ManyDistinctTemplates) {
+  // More than 256 templates: ids of two bytes.
   std::vector<std::string> texts;
-  for (int i = 0; i < 3000; ++i) texts.push_back("word" + std::string(1, static_cast<char>('a' + i % 26)) +
-                                                std::string(static_cast<size_t>(i / 26 % 7), 'q') + " n" + std::to_string(i));
+  for (int i = 0; i < 3000; ++i) {
+    std::string name;
+    for (int x = i; x > 0 || name.empty(); x /= 26) name.push_back(static_cast<char>('a' + x % 26));
+    texts.push_back("word " + name + " n" + std::to_string(i));
+  }
   Values values(texts.begin(), texts.end());
   TemplatedRoundTrip(values);
   // A template for every few rows does not pay: the writer is told so (before compressing).
