@@ -38,11 +38,12 @@ inline constexpr int kMergeZstdLevel = 9;
 // spent once, on the parts that stay.
 inline constexpr int kSmallMergeZstdLevel = 3;
 inline constexpr uint64_t kSmallMergeBytes = 64u << 20;
-// Parts written at this zstd level or above (every merge, not the flush) store _msg as templates
-// and variables (ColumnEncoding::kTemplated) in the blocks where few templates make that smaller.
-// Measured on the benchmark corpus (docs/benchmarks.md), per GB of _msg: +1.2 s of CPU at level 9
-// and +1.5 s at level 3 over compressing it raw; 11% and 13% smaller.
-inline constexpr int kTemplateZstdLevel = kSmallMergeZstdLevel;
+// Parts written at this zstd level or above (the large merges, whose parts stay; not the flush nor
+// the small merges) store _msg as templates and variables (ColumnEncoding::kTemplated) in the
+// blocks where few templates make that smaller. Measured on the benchmark corpus
+// (docs/benchmarks.md), per GB of _msg: +1.2 s of CPU at level 9 over compressing it raw (+1.5 s
+// at level 3, which every small merge would pay again), 11% smaller.
+inline constexpr int kTemplateZstdLevel = kMergeZstdLevel;
 // DO NOT CHANGE: column chunk codecs.
 inline constexpr uint8_t kCodecNone = 0;
 inline constexpr uint8_t kCodecZstd = 1;
