@@ -124,10 +124,23 @@ Status TemplatedColumn::Open(std::string_view column, size_t rows) {
   if (!t.GetVarint64(&n) || n > first.size()) return bad("bad template count");
   templates_.resize(n);
   marks_.resize(n);
+  pieces_.clear();
+  first_piece_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     if (!t.GetLengthPrefixed(&templates_[i])) return bad("truncated templates");
-    uint32_t m = 0;
-    for (char c : templates_[i]) m += c == kVariableMark;
+    // The constant runs around the marks, for Rebuild to copy whole.
+    first_piece_[i] = static_cast<uint32_t>(pieces_.size());
+    uint32_t m = 0, run = 0;
+    for (char c : templates_[i]) {
+      if (c != kVariableMark) {
+        ++run;
+        continue;
+      }
+      pieces_.push_back(run);
+      run = 0;
+      ++m;
+    }
+    pieces_.push_back(run);
     marks_[i] = m;
   }
   const size_t width = n <= 256 ? 1 : 2;
@@ -168,8 +181,8 @@ Status TemplatedColumn::Rebuild(std::string* text, std::vector<std::optional<std
   if (static_cast<uint64_t>(std::count(vars.begin(), vars.end(), kVariableEnd)) != variables)
     return Status::Corruption("column: templated: variables and marks differ in number");
   total -= variables;
-  // Byte by byte into the text sized once (variables are a few bytes: a call per piece costs
-  // more than the copy). The variables end in kVariableEnd, so a copy stops inside them; with
+  // Into the text sized once: the constant runs whole, the variables (a few bytes each) byte by
+  // byte. The variables end in kVariableEnd, so a copy stops inside them; with
   // as many variables as marks, the text is filled exactly.
   if (!vars.empty() && vars.back() != kVariableEnd) return Status::Corruption("column: templated: bytes left after the variables");
   text->clear();
@@ -182,14 +195,18 @@ Status TemplatedColumn::Rebuild(std::string* text, std::vector<std::optional<std
   for (size_t r = 0; r < row_ids_.size(); ++r) {
     if (row_ids_[r] == kAbsent) continue;
     char* const start = out;
-    for (char c : templates_[row_ids_[r]]) {
-      if (c != kVariableMark) {
-        *out++ = c;
-        continue;
-      }
+    const uint32_t id = row_ids_[r];
+    const char* t = templates_[id].data();
+    const uint32_t* piece = &pieces_[first_piece_[id]];
+    for (uint32_t m = marks_[id]; m > 0; --m, ++piece) {
+      std::memcpy(out, t, *piece);
+      out += *piece;
+      t += *piece + 1;  // past the mark
       while (*v != kVariableEnd) *out++ = *v++;
       ++v;
     }
+    std::memcpy(out, t, *piece);
+    out += *piece;
     (*values)[r] = std::string_view(start, static_cast<size_t>(out - start));
   }
   const size_t at = static_cast<size_t>(v - vars.data());

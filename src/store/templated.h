@@ -58,6 +58,8 @@ class TemplatedColumn {
   std::string templates_raw_;  // section 1 decompressed, when it was compressed
   std::vector<std::string_view> templates_;
   std::vector<uint32_t> marks_;  // variables per template
+  std::vector<uint32_t> pieces_;  // each template's constant runs' lengths (marks + 1 of them)
+  std::vector<uint32_t> first_piece_;  // per template: its first run in pieces_
   std::vector<uint32_t> row_ids_;
   std::string_view variables_frame_;
   uint8_t variables_codec_ = 0;
