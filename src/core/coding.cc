@@ -19,21 +19,19 @@ void PutFixed64(std::string* dst, uint64_t v) {
   dst->append(buf, 8);
 }
 
-void PutVarint64(std::string* dst, uint64_t v) {
+void PutVarint64Slow(std::string* dst, uint64_t v) {
+  char buf[10];
+  size_t n = 0;
   while (v >= 0x80) {
-    dst->push_back(static_cast<char>(v | 0x80));
+    buf[n++] = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  dst->push_back(static_cast<char>(v));
+  buf[n++] = static_cast<char>(v);
+  dst->append(buf, n);
 }
 
 void PutVarsint64(std::string* dst, int64_t v) {
   PutVarint64(dst, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-}
-
-void PutLengthPrefixed(std::string* dst, std::string_view s) {
-  PutVarint64(dst, s.size());
-  dst->append(s);
 }
 
 std::string HexString(std::string_view bytes) {

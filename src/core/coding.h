@@ -10,9 +10,18 @@ namespace sawlog {
 
 void PutFixed32(std::string* dst, uint32_t v);
 void PutFixed64(std::string* dst, uint64_t v);
-void PutVarint64(std::string* dst, uint64_t v);
+void PutVarint64Slow(std::string* dst, uint64_t v);
+// Inline for the one-byte values most lengths and counts are (the WAL writes several per field
+// of every event).
+inline void PutVarint64(std::string* dst, uint64_t v) {
+  if (v < 0x80) dst->push_back(static_cast<char>(v));
+  else PutVarint64Slow(dst, v);
+}
 void PutVarsint64(std::string* dst, int64_t v);  // zig-zag
-void PutLengthPrefixed(std::string* dst, std::string_view s);
+inline void PutLengthPrefixed(std::string* dst, std::string_view s) {
+  PutVarint64(dst, s.size());
+  dst->append(s);
+}
 
 // Bytes as lower-case hex digits, two per byte.
 std::string HexString(std::string_view bytes);

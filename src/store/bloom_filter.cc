@@ -12,25 +12,35 @@ namespace sawlog {
 
 namespace {
 // The distinct values of hashes, through an open-addressing set (sorting them cost 7% of ingest).
+// The set grows with the distinct values, not with all hashes: a block's messages repeat most of
+// their words, and a table sized for every token (megabytes) would miss the cache at each one.
 std::vector<uint64_t> Distinct(const std::vector<uint64_t>& hashes) {
-  size_t cap = 16;
-  while (cap < hashes.size() * 2) cap <<= 1;
+  size_t cap = 1024;
   std::vector<uint64_t> table(cap, 0);
   std::vector<uint64_t> out;
   bool zero = false;
+  auto insert = [&](uint64_t h) {
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+      if (table[i] == h) return false;
+      if (table[i] == 0) {
+        table[i] = h;
+        return true;
+      }
+    }
+  };
   for (uint64_t h : hashes) {
     if (h == 0) {  // 0 marks empty slots
       if (!zero) out.push_back(0);
       zero = true;
       continue;
     }
-    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
-      if (table[i] == h) break;
-      if (table[i] == 0) {
-        table[i] = h;
-        out.push_back(h);
-        break;
-      }
+    if (!insert(h)) continue;
+    out.push_back(h);
+    if (out.size() * 2 > cap) {  // at most half full: probes stay short
+      cap *= 2;
+      table.assign(cap, 0);
+      for (uint64_t d : out)
+        if (d != 0) insert(d);
     }
   }
   return out;

@@ -282,7 +282,8 @@ std::string EncodeIntColumn(const std::vector<int64_t>& values, ColumnEncoding* 
   return out;
 }
 
-std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding) {
+std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding,
+                         DistinctValues* distinct) {
   std::vector<std::string_view> present;
   present.reserve(values.size());
   for (const auto& v : values)
@@ -298,12 +299,14 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
     }
     if (std::all_of(present.begin(), present.end(), [&](std::string_view v) { return v == present[0]; })) {
       *encoding = ColumnEncoding::kConst;
+      if (distinct != nullptr) distinct->Number(present[0]);
       PutLengthPrefixed(&out, present[0]);
       out[0] = static_cast<char>(*encoding);
       return out;
     }
   }
-  DistinctValues dict;
+  DistinctValues local;
+  DistinctValues& dict = distinct != nullptr ? *distinct : local;
   std::string codes;  // each present value's code, found in the one lookup
   codes.reserve(present.size());
   for (auto v : present) {

@@ -51,8 +51,11 @@ class DistinctValues {
 };
 
 // values[i] is row i's value, or nullopt when the row does not have the field.
-// Returns the encoded (uncompressed) column and the encoding chosen.
-std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding);
+// Returns the encoded (uncompressed) column and the encoding chosen. An empty `distinct` is left
+// holding every distinct present value when the encoder found them all (a dictionary or constant
+// column: at most kMaxDictValues), and holding none or more than that otherwise.
+std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding,
+                         DistinctValues* distinct = nullptr);
 
 // The values in the templated encoding (store/templated.h), its sections compressed at zstd_level
 // where that pays; nullopt when they have too many templates for it to pay (unless always).

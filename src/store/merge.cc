@@ -1,8 +1,8 @@
 #include "store/merge.h"
 
 #include <algorithm>
-#include <map>
-#include <queue>
+#include <memory>
+#include <set>
 
 #include "store/part_format.h"
 
@@ -10,67 +10,193 @@ namespace sawlog {
 
 namespace {
 
-// Reads one part's events in order, a block at a time. Streams are compared by their rank in
-// the sorted union of the inputs' streams, not by name, in the merge's inner loop.
-class PartCursor {
- public:
-  PartCursor(const PartReader* part, const std::map<std::string_view, size_t>* ranks) : part_(part), ranks_(ranks) {}
-  Status Next() {
-    ++row_;
-    while (row_ >= events_.size()) {
-      if (block_ >= part_->blocks().size()) return Status::Ok();
-      events_.clear();
-      row_ = 0;
-      rank_ = ranks_->at(part_->blocks()[block_].stream);
-      RETURN_IF_ERROR(part_->ReadBlock(block_++, &events_));
-    }
-    return Status::Ok();
+// An input block, decoded, kept while the output block being built takes rows from it.
+struct SourceBlock {
+  BlockReader reader;
+  const BlockInfo* info = nullptr;
+  std::vector<size_t> row_bytes;  // each row as Event::ApproximateBytes counts it (the block size limit)
+  std::vector<int> out_column;    // per column: its column in the output block; -1: none yet
+  std::vector<int> occurrence;    // per column: how many before it have its name
+  bool in_output = false;         // some row of it is in the output block
+};
+
+Result<std::shared_ptr<SourceBlock>> LoadBlock(const PartReader& part, size_t i) {
+  auto b = std::make_shared<SourceBlock>();
+  b->info = &part.blocks()[i];
+  RETURN_IF_ERROR(b->reader.Load(part, i));
+  RETURN_IF_ERROR(b->reader.Decode(nullptr));
+  const auto& columns = b->info->columns;
+  const size_t rows = b->reader.rows();
+  b->row_bytes.assign(rows, sizeof(Event) + b->info->stream.size());
+  b->out_column.assign(columns.size(), -1);
+  b->occurrence.assign(columns.size(), 0);
+  for (size_t c = 2; c < columns.size(); ++c) {
+    const auto& values = b->reader.Values(c);
+    const size_t overhead = c == 2 ? 0 : sizeof(Field) + columns[c].name.size();
+    for (size_t r = 0; r < rows; ++r)
+      if (values[r]) b->row_bytes[r] += overhead + values[r]->size();
+    for (size_t d = 3; d < c; ++d) b->occurrence[c] += columns[d].name == columns[c].name;
   }
-  bool done() const { return row_ >= events_.size(); }
-  Event& event() { return events_[row_]; }
-  size_t rank() const { return rank_; }
+  return b;
+}
+
+// One input's blocks of one stream, row by row.
+class StreamCursor {
+ public:
+  StreamCursor(const PartReader* part, size_t input, size_t first, size_t end)
+      : part_(part), input_(input), next_(first), end_(end) {}
+  Status Start() { return NextBlock(); }
+  bool done() const { return block_ == nullptr; }
+  int64_t time() const { return block_->reader.Time(row_); }
+  size_t input() const { return input_; }
+  // Orders rows of equal time by input, so a merge's output does not depend on its inner loop.
+  bool Before(const StreamCursor& o) const { return time() < o.time() || (time() == o.time() && input_ < o.input_); }
+  const std::shared_ptr<SourceBlock>& block() const { return block_; }
+  size_t row() const { return row_; }
+  Status Next() { return ++row_ < block_->reader.rows() ? Status::Ok() : NextBlock(); }
 
  private:
+  Status NextBlock() {
+    block_.reset();
+    row_ = 0;
+    if (next_ == end_) return Status::Ok();
+    ASSIGN_OR_RETURN(block_, LoadBlock(*part_, next_++));
+    return Status::Ok();
+  }
+
   const PartReader* part_;
-  const std::map<std::string_view, size_t>* ranks_;
-  size_t block_ = 0;
-  size_t row_ = static_cast<size_t>(-1);
-  size_t rank_ = 0;
-  std::vector<Event> events_;
+  size_t input_, next_, end_;
+  std::shared_ptr<SourceBlock> block_;
+  size_t row_ = 0;
+};
+
+// The output block being built, as references to input rows; written as columns.
+class OutputBlock {
+ public:
+  explicit OutputBlock(PartWriter* writer) : writer_(writer) {}
+  // The limits PartWriter puts on blocks of events: the same rows make the same blocks.
+  bool Full() const { return rows_.size() >= part::kMaxBlockRows || bytes_ >= part::kMaxBlockBytes; }
+  void Add(const std::shared_ptr<SourceBlock>& b, size_t row) {
+    if (!b->in_output) {
+      b->in_output = true;
+      sources_.push_back(b);
+    }
+    rows_.push_back({b.get(), row});
+    bytes_ += b->row_bytes[row];
+  }
+
+  Status Write() {
+    if (rows_.empty()) return Status::Ok();
+    const size_t n = rows_.size();
+    BlockColumns out;
+    out.stream = rows_.front().block->info->stream;
+    out.time.resize(n);
+    out.ingest.resize(n);
+    out.msg.resize(n);
+    // Columns by (name, occurrence) in order of first appearance in the rows, as PartWriter
+    // orders the fields of events.
+    std::vector<std::pair<std::string_view, int>> keys;
+    for (size_t r = 0; r < n; ++r) {
+      SourceBlock& b = *rows_[r].block;
+      const size_t row = rows_[r].row;
+      out.time[r] = b.reader.Time(row);
+      out.ingest[r] = b.reader.ingest_times()[row];
+      out.msg[r] = b.reader.Values(2)[row];
+      const auto& columns = b.info->columns;
+      for (size_t c = 3; c < columns.size(); ++c) {
+        const auto& v = b.reader.Values(c)[row];
+        if (!v) continue;
+        if (b.out_column[c] < 0) {
+          const std::pair<std::string_view, int> key(columns[c].name, b.occurrence[c]);
+          auto it = std::find(keys.begin(), keys.end(), key);
+          if (it == keys.end()) {
+            keys.push_back(key);
+            out.names.push_back(key.first);
+            out.values.emplace_back(n);
+            it = keys.end() - 1;
+          }
+          b.out_column[c] = static_cast<int>(it - keys.begin());
+        }
+        out.values[static_cast<size_t>(b.out_column[c])][r] = v;
+      }
+    }
+    RETURN_IF_ERROR(writer_->AddBlock(out));
+    for (const auto& b : sources_) {
+      b->in_output = false;
+      std::fill(b->out_column.begin(), b->out_column.end(), -1);
+    }
+    sources_.clear();
+    rows_.clear();
+    bytes_ = 0;
+    return Status::Ok();
+  }
+
+ private:
+  struct Row {
+    SourceBlock* block;
+    size_t row;
+  };
+  PartWriter* writer_;
+  std::vector<Row> rows_;
+  std::vector<std::shared_ptr<SourceBlock>> sources_;  // kept alive until written
+  size_t bytes_ = 0;
 };
 
 }  // namespace
 
 Result<PartSummary> MergeParts(Env* env, const std::vector<const PartReader*>& inputs, const std::string& path) {
-  std::map<std::string_view, size_t> ranks;
-  for (const PartReader* p : inputs)
-    for (const auto& b : p->blocks()) ranks.emplace(b.stream, 0);
-  size_t rank = 0;
-  for (auto& [stream, r] : ranks) r = rank++;
-  std::vector<std::unique_ptr<PartCursor>> cursors;
+  std::set<std::string_view> streams;
+  uint64_t input_bytes = 0, input_rows = 0;
   for (const PartReader* p : inputs) {
-    cursors.push_back(std::make_unique<PartCursor>(p, &ranks));
-    RETURN_IF_ERROR(cursors.back()->Next());
+    for (const auto& b : p->blocks()) {
+      streams.insert(b.stream);
+      input_rows += b.rows;
+    }
+    input_bytes += p->size();
   }
-  auto later = [&](size_t a, size_t b) {
-    if (cursors[a]->rank() != cursors[b]->rank()) return cursors[a]->rank() > cursors[b]->rank();
-    return cursors[a]->event().time > cursors[b]->event().time;
-  };
-  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
-  for (size_t i = 0; i < cursors.size(); ++i)
-    if (!cursors[i]->done()) heap.push(i);
-  uint64_t input_bytes = 0;
-  for (const PartReader* p : inputs) input_bytes += p->size();
   const int level = input_bytes < part::kSmallMergeBytes ? part::kSmallMergeZstdLevel : part::kMergeZstdLevel;
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, level));
-  while (!heap.empty()) {
-    size_t i = heap.top();
-    heap.pop();
-    RETURN_IF_ERROR(writer->Add(std::move(cursors[i]->event())));
-    RETURN_IF_ERROR(cursors[i]->Next());
-    if (!cursors[i]->done()) heap.push(i);
+  OutputBlock output(writer.get());
+  // Each input's blocks are in (stream, time) order: a stream's blocks follow one another.
+  std::vector<size_t> next(inputs.size(), 0);
+  std::vector<StreamCursor> cursors;
+  for (std::string_view stream : streams) {
+    cursors.clear();
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const auto& blocks = inputs[i]->blocks();
+      const size_t first = next[i];
+      while (next[i] < blocks.size() && blocks[next[i]].stream == stream) ++next[i];
+      if (next[i] > first) cursors.emplace_back(inputs[i], i, first, next[i]);
+    }
+    for (auto& c : cursors) RETURN_IF_ERROR(c.Start());
+    // Each turn takes the earliest row, then the rows of its input up to the next input's first.
+    // In-order logs come in runs, so the comparisons are per run rather than per row.
+    for (;;) {
+      std::erase_if(cursors, [](const StreamCursor& c) { return c.done(); });
+      if (cursors.empty()) break;
+      size_t m = 0;
+      for (size_t k = 1; k < cursors.size(); ++k)
+        if (cursors[k].Before(cursors[m])) m = k;
+      const StreamCursor* bound = nullptr;
+      for (size_t k = 0; k < cursors.size(); ++k)
+        if (k != m && (bound == nullptr || cursors[k].Before(*bound))) bound = &cursors[k];
+      StreamCursor& c = cursors[m];
+      do {
+        if (output.Full()) RETURN_IF_ERROR(output.Write());
+        output.Add(c.block(), c.row());
+        RETURN_IF_ERROR(c.Next());
+      } while (!c.done() && (bound == nullptr || c.Before(*bound)));
+    }
+    RETURN_IF_ERROR(output.Write());
   }
-  return writer->Finish();
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (next[i] != inputs[i]->blocks().size())
+      return Status::Corruption("part " + inputs[i]->path() + ": blocks are not in stream order; not merged");
+  ASSIGN_OR_RETURN(PartSummary summary, writer->Finish());
+  if (summary.rows != input_rows)
+    return Status::Internal("merge into " + path + " wrote " + std::to_string(summary.rows) + " rows of " +
+                            std::to_string(input_rows));
+  return summary;
 }
 
 std::vector<size_t> PickMerge(const std::vector<PartMeta>& parts) {

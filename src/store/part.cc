@@ -35,9 +35,9 @@ void AppendChunk(std::string* block, std::string_view raw, int level, ColumnInfo
 // templates, the column would be stored raw, and its values have few enough templates for that
 // to be smaller (which saves compressing it raw too); else in its own encoding.
 void AppendTextChunk(std::string* block, const std::vector<std::optional<std::string_view>>& values, int level,
-                     bool templates, bool always, ColumnInfo* col) {
+                     bool templates, bool always, DistinctValues* distinct, ColumnInfo* col) {
   ColumnEncoding encoding;
-  std::string encoded = EncodeColumn(values, &encoding);
+  std::string encoded = EncodeColumn(values, &encoding, distinct);
   std::optional<std::string> templated;
   if (templates && (encoding == ColumnEncoding::kRaw || always))
     templated = EncodeTemplatedColumn(values, level, always);
@@ -54,18 +54,28 @@ void AppendTextChunk(std::string* block, const std::vector<std::optional<std::st
   col->checksum = Checksum(*templated);
 }
 
-void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values, ColumnInfo* col) {
+// `known`: the column's distinct values when its encoder found them all (EncodeColumn), else empty.
+void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values,
+                 const DistinctValues& known, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
+  auto add_tokens = [&](std::string_view v) {
+    ForEachFoldedToken(v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
+  };
   // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
-  // once. A column whose values keep differing (messages, ids) stops being tracked.
-  DistinctValues distinct;
-  for (const auto& v : values) {
-    if (!v) continue;
-    if (distinct.size() <= kMaxDictValues) {
-      const size_t known = distinct.size();
-      if (distinct.Number(*v) < known) continue;  // its tokens are in already
+  // once, and those the encoder found without looking at the rows again. A column whose values
+  // keep differing (messages, ids) stops being tracked.
+  if (known.size() > 0 && known.size() <= kMaxDictValues) {
+    for (std::string_view v : known.values()) add_tokens(v);
+  } else {
+    DistinctValues distinct;
+    for (const auto& v : values) {
+      if (!v) continue;
+      if (distinct.size() <= kMaxDictValues) {
+        const size_t before = distinct.size();
+        if (distinct.Number(*v) < before) continue;  // its tokens are in already
+      }
+      add_tokens(*v);
     }
-    ForEachFoldedToken(*v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
   }
   std::string bloom = BuildBloomFilter(hashes);
   col->bloom_offset = block->size();
@@ -105,26 +115,26 @@ Status PartWriter::Add(const Event& e) {
   return Status::Ok();
 }
 
-Status PartWriter::Add(Event&& e) {
-  // Flushed first: the block it ends takes its owned events with it.
-  if (EndsBlock(e)) RETURN_IF_ERROR(FlushBlock());
-  owned_.push_back(std::move(e));
-  return Add(owned_.back());
+Status PartWriter::AddStream(const std::vector<const Event*>& events) {
+  RETURN_IF_ERROR(FlushBlock());
+  constexpr size_t kAhead = 8;  // as in WritePart: the events' field lists, a few ahead
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kAhead < events.size()) __builtin_prefetch(events[i + kAhead]->fields.data());
+    if (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes) RETURN_IF_ERROR(FlushBlock());
+    rows_bytes_ += events[i]->ApproximateBytes();
+    rows_.push_back(events[i]);
+  }
+  return FlushBlock();
 }
 
 Status PartWriter::FlushBlock() {
   if (rows_.empty()) return Status::Ok();
-  BlockInfo b;
-  b.stream = rows_.front()->stream;
-  b.min_time = rows_.front()->time;
-  b.max_time = rows_.back()->time;
-  b.rows = rows_.size();
   const size_t n = rows_.size();
+  BlockColumns block;
+  block.stream = rows_.front()->stream;
 
   // Columns in order of first appearance; a name repeated within one event gets further columns.
-  std::vector<std::string> names;
   std::map<std::pair<std::string_view, int>, size_t> index;  // (name, occurrence in the event) -> column
-  std::vector<std::vector<std::optional<std::string_view>>> columns;
   std::unordered_map<std::string_view, int> seen;
   // Rows of one stream mostly have one of a few field lists (a message with or without
   // structured data): the last few lists seen, with the column of each of their fields, are
@@ -144,6 +154,7 @@ Status PartWriter::FlushBlock() {
     return true;
   };
   for (size_t r = 0; r < n; ++r) {
+    if (r + 8 < n) __builtin_prefetch(rows_[r + 8]->msg.data());  // read next by the encoder and filter
     const auto& fields = rows_[r]->fields;
     const Layout* layout = nullptr;
     for (const auto& l : layouts)
@@ -156,10 +167,10 @@ Status PartWriter::FlushBlock() {
       seen.clear();
       for (const auto& f : fields) {
         int occurrence = seen[f.name]++;
-        auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), columns.size());
+        auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), block.values.size());
         if (added) {
-          names.push_back(f.name);
-          columns.emplace_back(n);
+          block.names.push_back(f.name);
+          block.values.emplace_back(n);
         }
         l.columns.push_back(it->second);
       }
@@ -172,37 +183,59 @@ Status PartWriter::FlushBlock() {
         next_layout = (next_layout + 1) % kLayouts;
       }
     }
-    for (size_t k = 0; k < fields.size(); ++k) columns[layout->columns[k]][r] = fields[k].value;
+    for (size_t k = 0; k < fields.size(); ++k) block.values[layout->columns[k]][r] = fields[k].value;
   }
-
-  std::string block;
-  std::vector<int64_t> time(n), ingest(n);
-  std::vector<std::optional<std::string_view>> msg(n);
+  block.time.resize(n);
+  block.ingest.resize(n);
+  block.msg.resize(n);
   for (size_t r = 0; r < n; ++r) {
-    time[r] = rows_[r]->time;
-    ingest[r] = rows_[r]->ingest_time;
-    msg[r] = rows_[r]->msg;
+    block.time[r] = rows_[r]->time;
+    block.ingest[r] = rows_[r]->ingest_time;
+    block.msg[r] = rows_[r]->msg;
   }
-  auto add = [&](const std::string& name, std::string encoded) {
+  RETURN_IF_ERROR(WriteBlock(block));
+  rows_.clear();
+  rows_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status PartWriter::AddBlock(const BlockColumns& block) {
+  RETURN_IF_ERROR(FlushBlock());
+  return WriteBlock(block);
+}
+
+Status PartWriter::WriteBlock(const BlockColumns& columns) {
+  const size_t n = columns.time.size();
+  BlockInfo b;
+  b.stream = columns.stream;
+  b.min_time = columns.time.front();
+  b.max_time = columns.time.back();
+  b.rows = n;
+  std::string block;
+  auto add = [&](std::string_view name, std::string encoded) {
     ColumnInfo col;
     col.name = name;
     AppendChunk(&block, std::move(encoded), zstd_level_, &col);
     b.columns.push_back(std::move(col));
   };
   ColumnEncoding enc;
-  add(kTimeColumn, EncodeIntColumn(time, &enc));
-  add(kIngestTimeColumn, EncodeIntColumn(ingest, &enc));
+  add(kTimeColumn, EncodeIntColumn(columns.time, &enc));
+  add(kIngestTimeColumn, EncodeIntColumn(columns.ingest, &enc));
+  // Per text column (_msg first): its distinct values as its encoder found them, for its filter.
+  std::vector<DistinctValues> distinct(1 + columns.values.size());
   {
     ColumnInfo col;
     col.name = kMsgColumn;
-    AppendTextChunk(&block, msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel || always_template_,
-                    always_template_, &col);
+    AppendTextChunk(&block, columns.msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel || always_template_,
+                    always_template_, &distinct[0], &col);
     b.columns.push_back(std::move(col));
   }
-  for (size_t c = 0; c < columns.size(); ++c) add(names[c], EncodeColumn(columns[c], &enc));
+  for (size_t c = 0; c < columns.values.size(); ++c)
+    add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
-  AppendBloom(&block, msg, &b.columns[2]);
-  for (size_t c = 0; c < columns.size(); ++c) AppendBloom(&block, columns[c], &b.columns[3 + c]);
+  AppendBloom(&block, columns.msg, distinct[0], &b.columns[2]);
+  for (size_t c = 0; c < columns.values.size(); ++c)
+    AppendBloom(&block, columns.values[c], distinct[1 + c], &b.columns[3 + c]);
 
   b.offset = file_->Size();
   b.size = block.size();
@@ -215,9 +248,6 @@ Status PartWriter::FlushBlock() {
   summary_.max_time = std::max(summary_.max_time, b.max_time);
   summary_.rows += b.rows;
   blocks_.push_back(std::move(b));
-  rows_.clear();
-  owned_.clear();
-  rows_bytes_ = 0;
   return Status::Ok();
 }
 
@@ -265,17 +295,22 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
   // Streams are few and their names long and alike: group by hash, then sort each by time,
   // rather than comparing stream names in every comparison of one big sort.
   std::unordered_map<std::string_view, std::vector<const Event*>> by_stream;
-  for (const Event* e : events) by_stream[e->stream].push_back(e);
+  // The head's events are cold by now: each one's stream bytes are fetched a few events ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kAhead < events.size()) __builtin_prefetch(events[i + kAhead]->stream.data());
+    by_stream[events[i]->stream].push_back(events[i]);
+  }
   std::vector<std::string_view> streams;
   for (auto& [stream, group] : by_stream) {
     streams.push_back(stream);
-    std::stable_sort(group.begin(), group.end(), [](const Event* a, const Event* b) { return a->time < b->time; });
+    auto earlier = [](const Event* a, const Event* b) { return a->time < b->time; };
+    if (!std::is_sorted(group.begin(), group.end(), earlier)) std::stable_sort(group.begin(), group.end(), earlier);
   }
   std::sort(streams.begin(), streams.end());
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
   if (always_template) writer->AlwaysTemplate();
-  for (auto stream : streams)
-    for (const Event* e : by_stream[stream]) RETURN_IF_ERROR(writer->Add(*e));
+  for (auto stream : streams) RETURN_IF_ERROR(writer->AddStream(by_stream[stream]));
   return writer->Finish();
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,6 +51,20 @@ struct PartSummary {
   uint64_t bytes = 0;
 };
 
+// One block's rows as columns: what PartWriter encodes, whether the rows came as events (a
+// flush) or as the decoded columns of other parts' blocks (a merge, which builds no events).
+// Views: what they point to must outlive the PartWriter call they are given to.
+struct BlockColumns {
+  std::string_view stream;
+  std::vector<int64_t> time;    // ascending
+  std::vector<int64_t> ingest;  // _ingest_time
+  std::vector<std::optional<std::string_view>> msg;  // every row has one
+  // The other columns, in order of first appearance in the rows; a name an event repeats gets
+  // further columns of the same name.
+  std::vector<std::string_view> names;
+  std::vector<std::vector<std::optional<std::string_view>>> values;  // per column, per row
+};
+
 // Writes a part file, streaming: events arrive in (stream, time) order and go out block by block,
 // so memory stays at one block whatever the part's size.
 class PartWriter {
@@ -62,7 +75,12 @@ class PartWriter {
   // Borrows the event: it must stay alive and unchanged until Finish() returns (a flush writes
   // events straight from the head, without copying them).
   Status Add(const Event& event);
-  Status Add(Event&& event);
+  // Every event of one stream, in time order (after the events added so far, which it follows
+  // in (stream, time) order); borrowed as by Add(). Blocks end by size only: no stream compared.
+  Status AddStream(const std::vector<const Event*>& events);
+  // A whole block at once, after the events added so far. Precondition: as for Add(), and at most
+  // kMaxBlockRows rows.
+  Status AddBlock(const BlockColumns& block);
   // Writes the index and footer, syncs and closes. The caller renames the file into place.
   Result<PartSummary> Finish();
   // Tests: store _msg templated in every block, whatever the sizes.
@@ -72,11 +90,12 @@ class PartWriter {
   PartWriter() = default;
   // Whether e starts a new block: the current one is full or holds another stream.
   bool EndsBlock(const Event& e) const;
+  // Writes the events added since the last block as one.
   Status FlushBlock();
+  Status WriteBlock(const BlockColumns& block);
 
   std::unique_ptr<WritableFile> file_;
   std::vector<const Event*> rows_;  // the block being built
-  std::deque<Event> owned_;          // the events of rows_ given by Add(Event&&)
   size_t rows_bytes_ = 0;
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
@@ -109,6 +128,10 @@ class BlockReader {
   Result<TemplatedColumn*> Templated(std::string_view name);
   // Every row's _time (DecodeTime() first when Load() was told not to), ascending.
   const std::vector<int64_t>& times() const { return times_; }
+  // Every row's _ingest_time, once decoded (Decode(nullptr)).
+  const std::vector<int64_t>& ingest_times() const { return ingest_times_; }
+  // Column c (2: _msg, then the fields in the block's order) of every row, once decoded.
+  const std::vector<std::optional<std::string_view>>& Values(size_t c) const { return values_[c]; }
   // Every row's _msg back to back, when _msg is decoded and stored that way (not as a
   // dictionary), with each row's end offset in it; nullopt otherwise.
   std::optional<std::string_view> MsgRun(std::vector<size_t>* row_ends) const;

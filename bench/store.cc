@@ -1,0 +1,78 @@
+// CPU of the store's write path on one core, without sockets or fsync (an in-memory Env): a
+// flush (WritePart of decoded syslog events, as the flusher writes the head) and a merge of four
+// such flushed parts (MergeParts, as the maintenance thread's first tier). Events/s of each;
+// bench/syslog_load.py measures the whole server against rsyslogd.
+//
+//   ./build/bench/store [--benchmark_filter=Flush|Merge]
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/syslog/syslog.h"
+#include "store/merge.h"
+#include "store/part.h"
+#include "syslog_messages.h"
+#include "testing/mem_env.h"
+
+namespace {
+
+constexpr size_t kFlushEvents = 200'000;  // about one second of the syslog load
+
+const std::vector<sawlog::Event>& Events() {
+  static const std::vector<sawlog::Event> events = [] {
+    sawlog::syslog::MessageDecoder decoder;
+    std::vector<sawlog::Event> out(kFlushEvents);
+    const auto messages = sawlog::bench::Messages(kFlushEvents);
+    for (size_t i = 0; i < out.size(); ++i)
+      if (!decoder.Decode(messages[i], "192.0.2.7", 1'781'524'800LL * 1'000'000'000, &out[i]).ok()) std::abort();
+    return out;
+  }();
+  return events;
+}
+
+void WriteFlushedPart(sawlog::Env* env, const std::string& path, size_t first, size_t count) {
+  std::vector<const sawlog::Event*> ptrs;
+  for (size_t i = first; i < first + count; ++i) ptrs.push_back(&Events()[i]);
+  if (!sawlog::WritePart(env, path, std::move(ptrs)).ok()) std::abort();
+}
+
+void BM_Flush(benchmark::State& state) {
+  sawlog::testing::MemEnv env;
+  if (!env.CreateDirs("/d").ok()) std::abort();
+  Events();  // decoded before the clock starts
+  for (auto _ : state) WriteFlushedPart(&env, "/d/p.part", 0, kFlushEvents);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kFlushEvents));
+  state.counters["out_B/event"] = static_cast<double>(env.FileData("/d/p.part")->size()) / kFlushEvents;
+}
+BENCHMARK(BM_Flush)->Unit(benchmark::kMillisecond);
+
+void BM_Merge(benchmark::State& state) {
+  sawlog::testing::MemEnv env;
+  if (!env.CreateDirs("/d").ok()) std::abort();
+  std::vector<std::unique_ptr<sawlog::PartReader>> parts;
+  std::vector<const sawlog::PartReader*> inputs;
+  constexpr size_t kParts = 4, kEach = kFlushEvents / kParts;
+  for (size_t p = 0; p < kParts; ++p) {
+    const std::string path = "/d/in" + std::to_string(p) + ".part";
+    WriteFlushedPart(&env, path, p * kEach, kEach);
+    parts.push_back(std::move(sawlog::PartReader::Open(&env, path)).value());
+    inputs.push_back(parts.back().get());
+  }
+  uint64_t in_bytes = 0, out_bytes = 0;
+  for (const auto& p : parts) in_bytes += p->size();
+  for (auto _ : state) {
+    auto merged = sawlog::MergeParts(&env, inputs, "/d/merged.part");
+    if (!merged.ok()) std::abort();
+    out_bytes = merged->bytes;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kFlushEvents));
+  state.counters["in_B/event"] = static_cast<double>(in_bytes) / kFlushEvents;
+  state.counters["out_B/event"] = static_cast<double>(out_bytes) / kFlushEvents;
+}
+BENCHMARK(BM_Merge)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
