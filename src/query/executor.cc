@@ -6,6 +6,7 @@
 
 #include "query/query.h"
 #include "query/stream_selector.h"
+#include "query/template_search.h"
 #include "query/token_search.h"
 
 namespace sawlog::query {
@@ -304,6 +305,8 @@ Result<std::vector<Row>> RunQuery(Store* store, const QueryRequest& request, Que
   scan.stats = &stats->scan;
   MatcherFilter matcher(root);
   if (root->kind != NodeKind::kAll) scan.row_filter = &matcher;  // `*` tests nothing
+  std::unique_ptr<TemplateSearch> templated = TemplateSearch::For(root);
+  scan.templated_filter = templated.get();
   std::string required;
   LongestRequiredMsgToken(*root, &required);
   std::optional<TokenPrefilter> prefilter;

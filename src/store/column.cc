@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "core/coding.h"
+#include "store/templated.h"
 
 namespace sawlog {
 
@@ -327,6 +328,18 @@ std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& val
   return out;
 }
 
+std::optional<std::string> EncodeTemplatedColumn(const std::vector<std::optional<std::string_view>>& values,
+                                                 int zstd_level, bool always) {
+  std::vector<std::string_view> present;
+  present.reserve(values.size());
+  for (const auto& v : values)
+    if (v) present.push_back(*v);
+  std::string out = PresenceHeader(values.size(), present.size(), [&](size_t i) { return values[i].has_value(); });
+  out[0] = static_cast<char>(ColumnEncoding::kTemplated);
+  if (!EncodeTemplated(present, zstd_level, always, &out)) return std::nullopt;
+  return out;
+}
+
 Status DecodeIntColumn(std::string_view data, size_t rows, std::vector<int64_t>* out) {
   const auto encoding = data.empty() ? ColumnEncoding::kRaw : static_cast<ColumnEncoding>(static_cast<uint8_t>(data[0]));
   if (data.size() < 2 || (encoding != ColumnEncoding::kInt && encoding != ColumnEncoding::kPacked) ||
@@ -350,32 +363,49 @@ Status DecodeIntColumn(std::string_view data, size_t rows, std::vector<int64_t>*
   return Status::Ok();
 }
 
-Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out) {
+Status ReadColumnHeader(std::string_view* data, size_t rows, ColumnEncoding* encoding, Presence* presence) {
   auto bad = [](const char* why) { return Status::Corruption(std::string("column: ") + why); };
-  if (data.size() < 2) return bad("too short");
-  auto encoding = static_cast<ColumnEncoding>(static_cast<uint8_t>(data[0]));
-  uint8_t presence = static_cast<uint8_t>(data[1]);
-  data.remove_prefix(2);
-  std::string_view bitmap;
-  size_t present_count = rows;
-  if (presence == kBitmap) {
-    size_t n = (rows + 7) / 8;
-    if (data.size() < n) return bad("truncated presence bitmap");
-    bitmap = data.substr(0, n);
-    data.remove_prefix(n);
-    present_count = 0;
-    for (size_t i = 0; i < rows; ++i) present_count += (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1;
-  } else if (presence != kAllPresent) {
+  if (data->size() < 2) return bad("too short");
+  *encoding = static_cast<ColumnEncoding>(static_cast<uint8_t>((*data)[0]));
+  const uint8_t kind = static_cast<uint8_t>((*data)[1]);
+  data->remove_prefix(2);
+  presence->bitmap = {};
+  presence->count = rows;
+  if (kind == kBitmap) {
+    const size_t n = (rows + 7) / 8;
+    if (data->size() < n) return bad("truncated presence bitmap");
+    presence->bitmap = data->substr(0, n);
+    data->remove_prefix(n);
+    presence->count = 0;
+    for (size_t i = 0; i < rows; ++i) presence->count += presence->Has(i);
+  } else if (kind != kAllPresent) {
     return bad("unknown presence kind");
   }
-  auto has = [&](size_t r) { return bitmap.empty() || ((static_cast<uint8_t>(bitmap[r / 8]) >> (r % 8)) & 1); };
+  return Status::Ok();
+}
+
+Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out) {
+  auto bad = [](const char* why) { return Status::Corruption(std::string("column: ") + why); };
+  const std::string_view whole = data;
+  ColumnEncoding encoding;
+  Presence presence;
+  RETURN_IF_ERROR(ReadColumnHeader(&data, rows, &encoding, &presence));
+  const size_t present_count = presence.count;
+  auto has = [&](size_t r) { return presence.Has(r); };
   Decoder in(data);
   out->dict.clear();
   out->codes.clear();
   out->ints.clear();
   out->present.clear();
   out->strings.clear();
+  out->text.clear();
   switch (encoding) {
+    case ColumnEncoding::kTemplated: {
+      out->kind = TypedColumn::Kind::kStrings;
+      TemplatedColumn templated;
+      RETURN_IF_ERROR(templated.Open(whole, rows));
+      return templated.Rebuild(&out->text, &out->strings);
+    }
     case ColumnEncoding::kConst:
     case ColumnEncoding::kDict: {
       out->kind = TypedColumn::Kind::kDict;
@@ -414,7 +444,7 @@ Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out) {
       const bool decoded = DecodeInts(encoding, &rest, present_count, scale, out->ints.data());
       if (!decoded) return bad("truncated integers");
       if (!rest.empty()) return bad("bytes left after the values");
-      if (!bitmap.empty()) {
+      if (!presence.bitmap.empty()) {
         // Spread the present rows' values to their rows, from the back so none is overwritten.
         out->present.assign(rows, 0);
         size_t k = present_count;
@@ -458,6 +488,9 @@ Status DecodeColumn(std::string_view data, size_t rows, std::vector<std::optiona
   switch (t.kind) {
     case TypedColumn::Kind::kStrings:
       *values = std::move(t.strings);
+      // The rebuilt text of a templated column moves with its views (Rebuild keeps it off the
+      // string's inline buffer).
+      if (t.text.capacity() > 0) storage->push_back(std::move(t.text));
       break;
     case TypedColumn::Kind::kDict:
       values->assign(rows, std::nullopt);

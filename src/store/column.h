@@ -20,6 +20,7 @@ enum class ColumnEncoding : uint8_t {
   kInt = 2,    // canonical decimal integers: zig-zag varint deltas
   kRaw = 3,    // lengths, then the bytes
   kPacked = 4, // canonical decimal integers: deltas bit-packed in groups of kPackedGroup (part version 4)
+  kTemplated = 5,  // text as templates and variables (store/templated.h; part version 5)
 };
 
 inline constexpr size_t kPackedGroup = 128;
@@ -56,6 +57,11 @@ class DistinctValues {
 std::string EncodeColumn(const std::vector<std::optional<std::string_view>>& values, ColumnEncoding* encoding,
                          DistinctValues* distinct = nullptr);
 
+// The values in the templated encoding (store/templated.h), its sections compressed at zstd_level
+// where that pays; nullopt when they have too many templates for it to pay (unless always).
+std::optional<std::string> EncodeTemplatedColumn(const std::vector<std::optional<std::string_view>>& values,
+                                                 int zstd_level, bool always = false);
+
 // The same bytes as EncodeColumn of the values printed in decimal, every row present, without
 // printing them (_time and _ingest_time at every flush).
 std::string EncodeIntColumn(const std::vector<int64_t>& values, ColumnEncoding* encoding);
@@ -71,7 +77,17 @@ struct TypedColumn {
   std::vector<int64_t> ints;           // kInt: each row's value (0 where absent)
   std::vector<uint8_t> present;        // kInt: 1 where the row has a value; empty when all do
   std::vector<std::optional<std::string_view>> strings;  // kStrings: each row's value
+  std::string text;  // kStrings of a templated column: the rebuilt values, which strings point into
 };
+
+// The presence header of a column chunk: which rows have a value.
+struct Presence {
+  std::string_view bitmap;  // empty: every row has one
+  size_t count = 0;         // rows with a value
+  bool Has(size_t r) const { return bitmap.empty() || ((static_cast<uint8_t>(bitmap[r / 8]) >> (r % 8)) & 1); }
+};
+// Reads the chunk's encoding and presence header from the front of *data, leaving the values.
+Status ReadColumnHeader(std::string_view* data, size_t rows, ColumnEncoding* encoding, Presence* presence);
 
 // Decodes into the column's own kind; views point into `data`.
 Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out);

@@ -1,7 +1,5 @@
 #include "store/part.h"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -13,6 +11,8 @@
 #include "store/bloom_filter.h"
 #include "store/column.h"
 #include "store/part_format.h"
+#include "store/compress.h"
+#include "store/templated.h"
 
 namespace sawlog {
 
@@ -23,35 +23,35 @@ namespace {
 // Uncompressed column chunks above this are refused as damage (a block is at most a few MiB).
 constexpr uint64_t kMaxColumnRawBytes = 256u << 20;
 
-// zstd contexts are large; one per thread, reused, instead of one per call.
-ZSTD_CCtx* CompressionContext() {
-  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  return ctx.get();
-}
-ZSTD_DCtx* DecompressionContext() {
-  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-  return ctx.get();
-}
-
-void AppendChunk(std::string* block, std::string raw, int level, ColumnInfo* col) {
+void AppendChunk(std::string* block, std::string_view raw, int level, ColumnInfo* col) {
   col->offset = block->size();
   col->raw_size = raw.size();
-  const size_t start = block->size();
-  block->resize(start + ZSTD_compressBound(raw.size()));
-  size_t n = ZSTD_compressCCtx(CompressionContext(), block->data() + start, block->size() - start, raw.data(),
-                               raw.size(), level);
-  // Compressed only when that saves an eighth: a column that barely shrinks (_time, as varint
-  // deltas of µs times) would cost a scan its decompression for almost nothing on disk.
-  if (!ZSTD_isError(n) && n + raw.size() / 8 < raw.size()) {
-    block->resize(start + n);
-    col->codec = kCodecZstd;
-  } else {
-    block->resize(start);
-    col->codec = kCodecNone;
-    block->append(raw);
-  }
+  col->codec = AppendCompressed(block, raw, level) ? kCodecZstd : kCodecNone;
   col->size = block->size() - col->offset;
   col->checksum = Checksum(std::string_view(*block).substr(col->offset, col->size));
+}
+
+// Appends the text column values as a chunk: templated (store/templated.h) when the writer
+// templates, the column would be stored raw, and its values have few enough templates for that
+// to be smaller (which saves compressing it raw too); else in its own encoding.
+void AppendTextChunk(std::string* block, const std::vector<std::optional<std::string_view>>& values, int level,
+                     bool templates, bool always, DistinctValues* distinct, ColumnInfo* col) {
+  ColumnEncoding encoding;
+  std::string encoded = EncodeColumn(values, &encoding, distinct);
+  std::optional<std::string> templated;
+  if (templates && (encoding == ColumnEncoding::kRaw || always))
+    templated = EncodeTemplatedColumn(values, level, always);
+  if (!templated) {
+    AppendChunk(block, encoded, level, col);
+    return;
+  }
+  // Its sections are compressed already: the chunk itself is stored as is.
+  col->offset = block->size();
+  block->append(*templated);
+  col->raw_size = templated->size();
+  col->codec = kCodecNone;
+  col->size = templated->size();
+  col->checksum = Checksum(*templated);
 }
 
 // `known`: the column's distinct values when its encoder found them all (EncodeColumn), else empty.
@@ -223,7 +223,13 @@ Status PartWriter::WriteBlock(const BlockColumns& columns) {
   add(kIngestTimeColumn, EncodeIntColumn(columns.ingest, &enc));
   // Per text column (_msg first): its distinct values as its encoder found them, for its filter.
   std::vector<DistinctValues> distinct(1 + columns.values.size());
-  add(kMsgColumn, EncodeColumn(columns.msg, &enc, &distinct[0]));
+  {
+    ColumnInfo col;
+    col.name = kMsgColumn;
+    AppendTextChunk(&block, columns.msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel || always_template_,
+                    always_template_, &distinct[0], &col);
+    b.columns.push_back(std::move(col));
+  }
   for (size_t c = 0; c < columns.values.size(); ++c)
     add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
@@ -284,7 +290,8 @@ Result<PartSummary> PartWriter::Finish() {
   return summary_;
 }
 
-Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events) {
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
+                              bool always_template) {
   // Streams are few and their names long and alike: group by hash, then sort each by time,
   // rather than comparing stream names in every comparison of one big sort.
   std::unordered_map<std::string_view, std::vector<const Event*>> by_stream;
@@ -302,6 +309,7 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
   }
   std::sort(streams.begin(), streams.end());
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
+  if (always_template) writer->AlwaysTemplate();
   for (auto stream : streams) RETURN_IF_ERROR(writer->AddStream(by_stream[stream]));
   return writer->Finish();
 }
@@ -388,6 +396,9 @@ Status BlockReader::Load(const PartReader& part, size_t i, bool decode_time) {
   int_homes_.clear();
   typed_.clear();
   typed_.resize(b.columns.size());
+  templated_.clear();
+  templated_.resize(b.columns.size());
+  have_raw_.assign(b.columns.size(), false);
   // _time now (a scan tests it on every row); _ingest_time only with the other columns.
   return decode_time ? DecodeTimeColumn(0) : Status::Ok();
 }
@@ -408,13 +419,33 @@ Result<const TypedColumn*> BlockReader::Typed(std::string_view name) {
   while (c < columns.size() && columns[c].name != name) ++c;
   if (c == columns.size()) return nullptr;
   if (typed_[c]) return typed_[c].get();
-  std::string_view raw = raws_[c];
-  if (!decoded_[c]) RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &raw));
+  std::string_view raw;
+  RETURN_IF_ERROR(RawOf(c, &raw));
   auto t = std::make_unique<TypedColumn>();
   Status st = DecodeTypedColumn(raw, rows_, t.get());
   if (!st.ok()) return Corrupt(c, st.message());
   typed_[c] = std::move(t);
   return typed_[c].get();
+}
+
+Result<TemplatedColumn*> BlockReader::Templated(std::string_view name) {
+  const auto& columns = part_->blocks_[block_].columns;
+  size_t c = 2;
+  while (c < columns.size() && columns[c].name != name) ++c;
+  if (c == columns.size()) return nullptr;
+  if (templated_[c]) return templated_[c].get();
+  // Templated chunks are stored uncompressed (their sections compress themselves): the first
+  // byte in the file tells, without reading the rest.
+  if (columns[c].codec != kCodecNone) return nullptr;
+  std::string_view raw;
+  RETURN_IF_ERROR(RawOf(c, &raw));
+  if (raw.empty() || static_cast<ColumnEncoding>(static_cast<uint8_t>(raw[0])) != ColumnEncoding::kTemplated)
+    return nullptr;
+  auto t = std::make_unique<TemplatedColumn>();
+  Status st = t->Open(raw, rows_);
+  if (!st.ok()) return Corrupt(c, st.message());
+  templated_[c] = std::move(t);
+  return templated_[c].get();
 }
 
 std::optional<std::string_view> BlockReader::MsgRun(std::vector<size_t>* row_ends) const {
@@ -454,9 +485,7 @@ Status BlockReader::ChunkOf(size_t c, std::string* raw, std::string_view* out) {
   if (Checksum(stored) != col.checksum) return Corrupt(c, "checksum mismatch");
   *out = stored;
   if (col.codec == kCodecZstd) {
-    raw->resize(col.raw_size);
-    size_t n = ZSTD_decompressDCtx(DecompressionContext(), raw->data(), raw->size(), stored.data(), stored.size());
-    if (ZSTD_isError(n) || n != col.raw_size) return Corrupt(c, "zstd cannot decompress");
+    if (!Decompress(stored, col.raw_size, raw)) return Corrupt(c, "zstd cannot decompress");
     *out = *raw;
   }
   return Status::Ok();
@@ -468,14 +497,27 @@ Status BlockReader::Corrupt(size_t c, const std::string& why) const {
                         "block " + std::to_string(block_) + " column '" + b.columns[c].name + "': " + why);
 }
 
+Status BlockReader::RawOf(size_t c, std::string_view* out) {
+  if (!have_raw_[c]) RETURN_IF_ERROR(ChunkOf(c, &raws_[c], out));
+  have_raw_[c] = true;
+  *out = raws_[c];
+  return Status::Ok();
+}
+
 Status BlockReader::DecodeColumn(size_t c) {
   if (decoded_[c]) return Status::Ok();
-  std::string_view raw = raws_[c];
-  if (!typed_[c]) RETURN_IF_ERROR(ChunkOf(c, &raws_[c], &raw));  // else Typed() read it
   // Integer columns print their values into a vector of their own, which keeps its place
-  // (views into it stay valid) for the life of this block.
+  // (views into it stay valid) for the life of this block; so do rebuilt templated values.
   auto printed = std::make_shared<std::vector<std::string>>();
-  Status st = sawlog::DecodeColumn(raw, rows_, &values_[c], printed.get());
+  Status st;
+  if (templated_[c]) {  // opened by a search already: rebuilt from it
+    printed->emplace_back();
+    st = templated_[c]->Rebuild(&printed->back(), &values_[c]);
+  } else {
+    std::string_view raw;
+    RETURN_IF_ERROR(RawOf(c, &raw));
+    st = sawlog::DecodeColumn(raw, rows_, &values_[c], printed.get());
+  }
   if (!st.ok()) return Corrupt(c, st.message());
   if (!printed->empty()) int_homes_.push_back(std::move(printed));
   if (c == 2)

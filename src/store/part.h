@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "store/bloom_cache.h"
 #include "store/column.h"
+#include "store/templated.h"
 
 namespace sawlog {
 
@@ -82,6 +83,8 @@ class PartWriter {
   Status AddBlock(const BlockColumns& block);
   // Writes the index and footer, syncs and closes. The caller renames the file into place.
   Result<PartSummary> Finish();
+  // Tests: store _msg templated in every block, whatever the sizes.
+  void AlwaysTemplate() { always_template_ = true; }
 
  private:
   PartWriter() = default;
@@ -97,11 +100,13 @@ class PartWriter {
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
   int zstd_level_ = 3;
+  bool always_template_ = false;
 };
 
 // Writes events (any order) as a part file at path, with the flush's zstd level: written,
-// synced and closed on return.
-Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events);
+// synced and closed on return. always_template: see PartWriter::AlwaysTemplate().
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
+                              bool always_template = false);
 
 class PartReader;
 
@@ -118,6 +123,9 @@ class BlockReader {
   Result<std::optional<std::optional<std::string_view>>> Constant(std::string_view name);
   // The field's column decoded as stored (for folds over values); nullptr when no row has it.
   Result<const TypedColumn*> Typed(std::string_view name);
+  // The field's column opened as templates and variables when it is stored so
+  // (store/templated.h); nullptr when it is not (or no row has the field).
+  Result<TemplatedColumn*> Templated(std::string_view name);
   // Every row's _time (DecodeTime() first when Load() was told not to), ascending.
   const std::vector<int64_t>& times() const { return times_; }
   // Every row's _ingest_time, once decoded (Decode(nullptr)).
@@ -143,6 +151,8 @@ class BlockReader {
 
  private:
   Status DecodeColumn(size_t c);
+  // Column c's bytes as encoded, read once per Load() (a search may look before decoding).
+  Status RawOf(size_t c, std::string_view* out);
   Status DecodeTimeColumn(size_t c);
   // Column c's bytes, checked and decompressed (into *raw when compressed).
   Status ChunkOf(size_t c, std::string* raw, std::string_view* out);
@@ -154,11 +164,13 @@ class BlockReader {
   uint64_t bytes_read_ = 0;
   std::string scratch_;  // compressed bytes of the column being read
   std::vector<bool> decoded_;
+  std::vector<bool> have_raw_;  // raws_[c] holds column c's bytes
   std::vector<std::vector<std::optional<std::string_view>>> values_;
   std::vector<std::string> raws_;
   std::vector<std::shared_ptr<std::vector<std::string>>> int_homes_;  // other int columns' values
   std::vector<int64_t> times_, ingest_times_;
   std::vector<std::unique_ptr<TypedColumn>> typed_;
+  std::vector<std::unique_ptr<TemplatedColumn>> templated_;
 };
 
 // A part file opened for reading. Thread-safe: blocks may be read concurrently.

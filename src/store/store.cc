@@ -289,17 +289,30 @@ class ParallelBlockScan {
         else if (st.ok()) st = block.DecodeTime();
       }
       if (!folded) {
-        if (st.ok()) st = block.Decode(req_.fields);
+        // A templated column may answer the row filter for every row without being decoded.
+        bool exact = false;
+        if (st.ok() && req_.templated_filter != nullptr) {
+          Result<TemplatedColumn*> column = block.Templated(req_.templated_filter->field());
+          if (!column.ok()) {
+            st = column.status();
+          } else if (*column != nullptr) {
+            Result<bool> matched = req_.templated_filter->Match(**column, &candidate);
+            if (matched.ok()) exact = *matched;
+            else st = matched.status();
+          }
+        }
+        if (st.ok() && !exact) st = block.Decode(req_.fields);
         if (st.ok() && fold && req_.fields != nullptr) st = block.Decode(req_.result_fields);
         // Rows whose message lacks what the prefilter looks for cannot match: find the others
         // with one search over the block's messages.
-        const bool prefiltered = st.ok() && req_.msg_prefilter != nullptr && MarkCandidates(block, &row_ends, &candidate);
+        const bool prefiltered =
+            exact || (st.ok() && req_.msg_prefilter != nullptr && MarkCandidates(block, &row_ends, &candidate));
         for (size_t r = 0; st.ok() && r < block.rows(); ++r) {
           if (block.Time(r) < req_.min_time || block.Time(r) >= req_.max_time) continue;
           ++rows;
           if (prefiltered && !candidate[r]) continue;
           BlockRowView row(block, r);
-          if (req_.row_filter != nullptr && !req_.row_filter->Matches(row)) continue;
+          if (!exact && req_.row_filter != nullptr && !req_.row_filter->Matches(row)) continue;
           if (!fold) {
             wanted.push_back(r);
           } else if (!fold->Add(row)) {
@@ -307,7 +320,7 @@ class ParallelBlockScan {
             break;
           }
         }
-        if (st.ok() && !wanted.empty() && (req_.fields != nullptr || req_.result_fields != nullptr))
+        if (st.ok() && !wanted.empty() && (exact || req_.fields != nullptr || req_.result_fields != nullptr))
           st = block.Decode(req_.result_fields);
       }
       std::lock_guard lock(mu_);
@@ -649,7 +662,7 @@ class StoreImpl final : public Store {
       meta.id = next.next_part_id++;
       const std::string path = JoinPath(opt_.dir, meta.RelativePath());
       Status st = MakePartDir(DirName(path));
-      Result<PartSummary> summary = st.ok() ? WritePart(env_, path + ".tmp", std::move(events)) : Result<PartSummary>(st);
+      Result<PartSummary> summary = st.ok() ? WritePart(env_, path + ".tmp", std::move(events), opt_.always_template) : Result<PartSummary>(st);
       if (summary.ok()) st = env_->RenameFile(path + ".tmp", path);
       else st = summary.status();
       if (st.ok()) st = env_->SyncDir(DirName(path));

@@ -25,6 +25,8 @@
 
 namespace sawlog {
 
+class TemplatedColumn;  // store/templated.h
+
 struct StoreOptions {
   std::string dir = "sawlog-data";
   Env* env = Env::Default();
@@ -45,6 +47,9 @@ struct StoreOptions {
   // Start the background flusher and the maintenance thread (merges, retention); tests turn
   // them off and call Flush() and Maintain() themselves.
   bool background_flush = true;
+  // Tests: flushed parts store _msg as templates and variables whatever the sizes (as the merges
+  // that keep their parts do where that is smaller), so that searches on templates are tested.
+  bool always_template = false;
 };
 
 // What a scan can learn about a stored block before reading it (from its index and bloom filters).
@@ -113,6 +118,19 @@ class MsgPrefilter {
   virtual size_t Find(std::string_view bytes, size_t from) const = 0;
 };
 
+// A query's exact answer, for a block whose column is stored as templates and variables
+// (store/templated.h), of which rows pass the row filter: decided once per template, or on the
+// variables alone, without rebuilding the values. Thread-safe.
+class TemplatedRowFilter {
+ public:
+  virtual ~TemplatedRowFilter() = default;
+  // The one field the row filter reads.
+  virtual const std::string& field() const = 0;
+  // Sets (*match)[r] to whether row r passes the row filter and returns true; false when it
+  // cannot tell for this column (the scan then tests the rows).
+  virtual Result<bool> Match(TemplatedColumn& column, std::vector<uint8_t>* match) const = 0;
+};
+
 // A query's test of whether a block may hold matches; blocks it rules out are not read.
 class BlockFilter {
  public:
@@ -174,6 +192,8 @@ struct ScanRequest {
   const BlockFilter* filter = nullptr;  // optional
   const RowFilter* row_filter = nullptr;  // optional; rows it rejects never reach the visitor
   const MsgPrefilter* msg_prefilter = nullptr;  // optional; only with a row filter that reads _msg
+  // Optional; only with a row filter that reads nothing but its field (and fields = that field).
+  const TemplatedRowFilter* templated_filter = nullptr;
   // The fields Test() needs (_msg included when it does); null: all of them.
   const std::vector<std::string>* fields = nullptr;
   // The fields Take() needs of the rows that pass (besides _time and _stream); null: all of them.

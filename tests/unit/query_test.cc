@@ -13,7 +13,9 @@
 #include "parse/parse.h"
 #include "query/patterns.h"
 #include "query/query.h"
+#include "query/template_search.h"
 #include "query/token_search.h"
+#include "store/templated.h"
 #include "testing/mem_env.h"
 
 namespace sawlog::query {
@@ -86,11 +88,12 @@ TestFile Load(const std::filesystem::path& path) {
   return tf;
 }
 
-Result<std::unique_ptr<Store>> OpenTestStore(Env* env) {
+Result<std::unique_ptr<Store>> OpenTestStore(Env* env, bool always_template = false) {
   StoreOptions o;
   o.dir = "/q";
   o.env = env;
   o.background_flush = false;
+  o.always_template = always_template;
   return Store::Open(o);
 }
 
@@ -100,42 +103,47 @@ TEST_P(QueryFiles, Run) {
   SetLogEnabled(false);
   TestFile tf = Load(GetParam());
   ASSERT_FALSE(tf.cases.empty());
-  testing::MemEnv env;
-  auto store = OpenTestStore(&env);
-  ASSERT_TRUE(store.ok());
-  // Half the events in a part, half in the head: queries must see both alike.
-  std::vector<Event> first(tf.events.begin(), tf.events.begin() + tf.events.size() / 2);
-  std::vector<Event> second(tf.events.begin() + tf.events.size() / 2, tf.events.end());
-  ASSERT_TRUE((*store)->Append("default", first).ok());
-  ASSERT_TRUE((*store)->Flush().ok());
-  ASSERT_TRUE((*store)->Append("default", second).ok());
-  for (const auto& c : tf.cases) {
-    QueryRequest req;
-    req.text = c.query;
-    req.now_ns = kNow;
-    auto result = RunQuery(store->get(), req);
-    SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + ": " + c.query);
-    if (c.expect_error) {
-      ASSERT_FALSE(result.ok()) << "expected an error";
-      EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
-      EXPECT_TRUE(result.status().message().starts_with(c.expected)) << result.status().message();
-      continue;
-    }
-    ASSERT_TRUE(result.ok()) << result.status().ToString();
-    std::string got;
-    if (c.rows) {
+  // Each file twice: its part's _msg as the flush stores it, and as templates and variables
+  // (which searches answer per template).
+  for (bool templated : {false, true}) {
+    SCOPED_TRACE(templated ? "templated part" : "flushed part");
+    testing::MemEnv env;
+    auto store = OpenTestStore(&env, templated);
+    ASSERT_TRUE(store.ok());
+    // Half the events in a part, half in the head: queries must see both alike.
+    std::vector<Event> first(tf.events.begin(), tf.events.begin() + tf.events.size() / 2);
+    std::vector<Event> second(tf.events.begin() + tf.events.size() / 2, tf.events.end());
+    ASSERT_TRUE((*store)->Append("default", first).ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+    ASSERT_TRUE((*store)->Append("default", second).ok());
+    for (const auto& c : tf.cases) {
+      QueryRequest req;
+      req.text = c.query;
+      req.now_ns = kNow;
+      auto result = RunQuery(store->get(), req);
+      SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + ": " + c.query);
+      if (c.expect_error) {
+        ASSERT_FALSE(result.ok()) << "expected an error";
+        EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
+        EXPECT_TRUE(result.status().message().starts_with(c.expected)) << result.status().message();
+        continue;
+      }
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      std::string got;
+      if (c.rows) {
+        for (const auto& row : *result) {
+          if (!got.empty()) got += "\n";
+          row.AppendJson(&got);
+        }
+        EXPECT_EQ(got, c.expected);
+        continue;
+      }
       for (const auto& row : *result) {
-        if (!got.empty()) got += "\n";
-        row.AppendJson(&got);
+        const std::string* id = row.Find("id");
+        got += (got.empty() ? "" : " ") + (id ? *id : "(no id)");
       }
       EXPECT_EQ(got, c.expected);
-      continue;
     }
-    for (const auto& row : *result) {
-      const std::string* id = row.Find("id");
-      got += (got.empty() ? "" : " ") + (id ? *id : "(no id)");
-    }
-    EXPECT_EQ(got, c.expected);
   }
 }
 
@@ -149,6 +157,67 @@ std::vector<std::string> TestFiles() {
 
 INSTANTIATE_TEST_SUITE_P(Data, QueryFiles, ::testing::ValuesIn(TestFiles()),
                          [](const auto& info) { return std::filesystem::path(info.param).stem().string(); });
+
+// Differential: the per-template answer of TemplateSearch against the matcher on every rebuilt
+// value, over random messages (words, words with digits, mixed case, UTF-8, separators) and
+// random words and phrases drawn from the same pieces.
+TEST(TemplateSearch, AnswersAsTheMatcherOnEveryValue) {
+  std::mt19937 rng(20240601);
+  const std::vector<std::string> pieces = {"block", "Block", "BLOCK", "blk_1", "blk_12", "BLK_1", "x9", "9x", "0",
+                                           "42",    "café",  "café2", "É1",    "size",   "of",     "a",   "_",  "__1"};
+  const std::vector<std::string> seps = {" ", "  ", "/", ".", ":", "-", ", ", "[", "]", "\t", "é."};
+  auto piece = [&] { return pieces[rng() % pieces.size()]; };
+  size_t decided_by_template = 0, decided_by_variables = 0, undecided = 0;
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::string> texts;
+    const size_t rows = 1 + rng() % 200;
+    for (size_t r = 0; r < rows; ++r) {
+      std::string m;
+      if (rng() % 2) m += seps[rng() % seps.size()];
+      for (size_t n = rng() % 7; n > 0; --n) {
+        m += piece();
+        if (n > 1 || rng() % 2) m += seps[rng() % seps.size()];
+      }
+      texts.push_back(m);
+    }
+    std::vector<std::optional<std::string_view>> values;
+    for (size_t r = 0; r < rows; ++r) values.push_back(rng() % 10 ? std::optional<std::string_view>(texts[r]) : std::nullopt);
+    const std::string chunk = *EncodeTemplatedColumn(values, 1, true);
+    TemplatedColumn column;
+    ASSERT_TRUE(column.Open(chunk, rows).ok());
+    for (int q = 0; q < 30; ++q) {
+      std::string text;
+      const size_t words = 1 + rng() % 3;
+      for (size_t w = 0; w < words; ++w) text += (w ? " " : "") + piece();
+      if (words > 1 || rng() % 2) text = "\"" + text + "\"";
+      auto parsed = ParseQuery(text, kNow);
+      ASSERT_TRUE(parsed.ok()) << text;
+      auto search = TemplateSearch::For(parsed->filter.get());
+      if (!search) {
+        ++undecided;
+        continue;
+      }
+      std::vector<uint8_t> match;
+      auto decided = search->Match(column, &match);
+      ASSERT_TRUE(decided.ok());
+      ASSERT_TRUE(*decided);
+      Matcher matcher(parsed->filter.get());
+      bool digits = false;
+      for (const auto& t : parsed->filter->tokens) digits |= t.find_first_of("0123456789") != std::string::npos;
+      ++(digits ? decided_by_variables : decided_by_template);
+      for (size_t r = 0; r < rows; ++r) {
+        Event e;
+        e.msg = values[r].value_or("");
+        const bool want = values[r] && matcher.Matches(e);
+        EXPECT_EQ(match[r] != 0, want) << "query " << text << " on '" << texts[r] << "'";
+      }
+    }
+  }
+  // Both ways of deciding were tested, and some queries were left to the rows.
+  EXPECT_GT(decided_by_template, 100u);
+  EXPECT_GT(decided_by_variables, 100u);
+  EXPECT_GT(undecided, 10u);
+}
 
 TEST(QueryParser, ErrorsNameTheColumn) {
   auto r = ParseQuery("status:200 AND (host:web1", kNow);
