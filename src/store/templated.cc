@@ -124,24 +124,10 @@ Status TemplatedColumn::Open(std::string_view column, size_t rows) {
   if (!t.GetVarint64(&n) || n > first.size()) return bad("bad template count");
   templates_.resize(n);
   marks_.resize(n);
-  pieces_.clear();
-  first_piece_.resize(n);
+  pieces_.clear();  // made by Rebuild when first needed: a search decided per template never is
   for (size_t i = 0; i < n; ++i) {
     if (!t.GetLengthPrefixed(&templates_[i])) return bad("truncated templates");
-    // The constant runs around the marks, for Rebuild to copy whole.
-    first_piece_[i] = static_cast<uint32_t>(pieces_.size());
-    uint32_t m = 0, run = 0;
-    for (char c : templates_[i]) {
-      if (c != kVariableMark) {
-        ++run;
-        continue;
-      }
-      pieces_.push_back(run);
-      run = 0;
-      ++m;
-    }
-    pieces_.push_back(run);
-    marks_[i] = m;
+    marks_[i] = static_cast<uint32_t>(std::count(templates_[i].begin(), templates_[i].end(), kVariableMark));
   }
   const size_t width = n <= 256 ? 1 : 2;
   if (n > kMaxTemplates || t.remaining() != presence.count * width) return bad("template ids do not match the rows");
@@ -169,6 +155,19 @@ Result<std::string_view> TemplatedColumn::Variables() {
 
 Status TemplatedColumn::Rebuild(std::string* text, std::vector<std::optional<std::string_view>>* values) {
   ASSIGN_OR_RETURN(std::string_view vars, Variables());
+  if (pieces_.empty() && !templates_.empty()) {
+    // The constant runs around each template's marks, to copy whole.
+    first_piece_.resize(templates_.size());
+    for (size_t i = 0; i < templates_.size(); ++i) {
+      first_piece_[i] = static_cast<uint32_t>(pieces_.size());
+      const char* run = templates_[i].data();
+      const char* const end = run + templates_[i].size();
+      for (const char* mark; (mark = static_cast<const char*>(std::memchr(run, kVariableMark, static_cast<size_t>(end - run)))) != nullptr;
+           run = mark + 1)
+        pieces_.push_back(static_cast<uint32_t>(mark - run));
+      pieces_.push_back(static_cast<uint32_t>(end - run));
+    }
+  }
   // Every byte of a template but its marks, and every variable byte but the ends: the exact
   // size, so the text never moves while views into it are taken.
   uint64_t total = vars.size(), variables = 0;
