@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "query/query.h"
+#include "store/bloom_filter.h"
 #include "query/stream_selector.h"
 #include "query/template_search.h"
 #include "query/token_search.h"
@@ -55,6 +56,15 @@ class TokenBlockFilter final : public BlockFilter {
       if (!probe.MayContainToken(n.field, n.tokens[i])) return false;
     return true;
   }
+  // A phrase's neighbouring words (whole tokens without digits) must follow each other in some
+  // event: a block holding "received" and "block" only in different messages is ruled out.
+  static bool AllPairs(const Node& n, BlockProbe& probe) {
+    for (size_t i = 0; i + 1 < n.tokens.size(); ++i)
+      if (PairableToken(n.tokens[i]) && PairableToken(n.tokens[i + 1]) &&
+          !probe.MayContainTokenPair(n.field, n.tokens[i], n.tokens[i + 1]))
+        return false;
+    return true;
+  }
   static bool May(const Node& n, BlockProbe& probe) {
     switch (n.kind) {
       case NodeKind::kAll:
@@ -76,7 +86,7 @@ class TokenBlockFilter final : public BlockFilter {
         return AllTokens(n, n.tokens.size(), probe);
       case NodeKind::kPhrase:
         if (n.tokens.empty()) return n.text.empty() || probe.HasField(n.field);
-        return AllTokens(n, n.tokens.size(), probe);
+        return AllTokens(n, n.tokens.size(), probe) && AllPairs(n, probe);
       case NodeKind::kPrefix:
         if (n.tokens.empty()) return probe.HasField(n.field);
         // The last token is a prefix: only the ones before it must be whole tokens.

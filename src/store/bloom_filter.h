@@ -28,6 +28,25 @@ inline uint64_t TokenHash(std::string_view folded_token) {
   return XXH3_64bits(folded_token.data(), folded_token.size());
 }
 
+// The hash of two tokens that follow each other in a value (a phrase's neighbours), from their
+// TokenHash()es: order matters, and it differs from any one token's hash but by chance.
+inline uint64_t TokenPairHash(uint64_t first, uint64_t second) {
+  uint64_t h = first ^ (second << 23 | second >> 41) ^ 0x9E3779B97F4A7C15ull;
+  h ^= h >> 33;  // murmur3's finalizer: every input bit moves every output bit
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
+// Whether a case-folded token may go into a pair: one without digits (template text, not a
+// variable), so that the pairs stay as few as the distinct wordings.
+inline bool PairableToken(std::string_view folded_token) {
+  for (char c : folded_token)
+    if (c >= '0' && c <= '9') return false;
+  return true;
+}
+
 // Builds the filter of a set of token hashes (duplicates are fine).
 std::string BuildBloomFilter(const std::vector<uint64_t>& hashes);
 bool BloomMayContain(std::string_view filter, uint64_t hash);

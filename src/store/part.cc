@@ -55,11 +55,26 @@ void AppendTextChunk(std::string* block, const std::vector<std::optional<std::st
 }
 
 // `known`: the column's distinct values when its encoder found them all (EncodeColumn), else empty.
+// `pairs`: the filter also holds each pair of neighbouring tokens without digits (part footer
+// flag kPartFlagMsgPairs), so that a phrase rules out blocks that hold its words apart.
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values,
-                 const DistinctValues& known, ColumnInfo* col) {
+                 const DistinctValues& known, bool pairs, ColumnInfo* col) {
   std::vector<uint64_t> hashes;
   auto add_tokens = [&](std::string_view v) {
-    ForEachFoldedToken(v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
+    if (!pairs) {
+      ForEachFoldedToken(v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
+      return;
+    }
+    uint64_t previous = 0;
+    bool previous_pairable = false;
+    ForEachFoldedToken(v, [&](std::string_view folded) {
+      const uint64_t h = TokenHash(folded);
+      const bool pairable = PairableToken(folded);
+      if (pairable && previous_pairable) hashes.push_back(TokenPairHash(previous, h));
+      hashes.push_back(h);
+      previous = h;
+      previous_pairable = pairable;
+    });
   };
   // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
   // once, and those the encoder found without looking at the rows again. A column whose values
@@ -93,6 +108,8 @@ const ColumnInfo* BlockInfo::Column(std::string_view name) const {
     if (c.name == name) return &c;
   return nullptr;
 }
+
+bool PartWriter::RichMsg() const { return zstd_level_ >= kTemplateZstdLevel || always_template_; }
 
 Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::string& path, int zstd_level) {
   std::unique_ptr<PartWriter> w(new PartWriter);
@@ -226,16 +243,16 @@ Status PartWriter::WriteBlock(const BlockColumns& columns) {
   {
     ColumnInfo col;
     col.name = kMsgColumn;
-    AppendTextChunk(&block, columns.msg, zstd_level_, zstd_level_ >= kTemplateZstdLevel || always_template_,
+    AppendTextChunk(&block, columns.msg, zstd_level_, RichMsg(),
                     always_template_, &distinct[0], &col);
     b.columns.push_back(std::move(col));
   }
   for (size_t c = 0; c < columns.values.size(); ++c)
     add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
-  AppendBloom(&block, columns.msg, distinct[0], &b.columns[2]);
+  AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &b.columns[2]);
   for (size_t c = 0; c < columns.values.size(); ++c)
-    AppendBloom(&block, columns.values[c], distinct[1 + c], &b.columns[3 + c]);
+    AppendBloom(&block, columns.values[c], distinct[1 + c], false, &b.columns[3 + c]);
 
   b.offset = file_->Size();
   b.size = block.size();
@@ -280,7 +297,7 @@ Result<PartSummary> PartWriter::Finish() {
   PutFixed64(&footer, index.size());
   PutFixed64(&footer, Checksum(index));
   PutFixed32(&footer, kPartVersion);
-  PutFixed32(&footer, 0);
+  PutFixed32(&footer, RichMsg() ? kPartFlagMsgPairs : 0);
   PutFixed64(&footer, kPartMagic);
   RETURN_IF_ERROR(file_->Append(index));
   RETURN_IF_ERROR(file_->Append(footer));
@@ -331,6 +348,8 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   uint32_t version = DecodeFixed32(footer.data() + 24);
   if (version < kMinPartVersion || version > kPartVersion)
     return reader->Corrupt(size - 16, "unsupported part format version " + std::to_string(version));
+  // Version 4 and older wrote 0 here.
+  reader->msg_pairs_ = version >= 5 && (DecodeFixed32(footer.data() + 28) & kPartFlagMsgPairs) != 0;
   uint64_t index_offset = DecodeFixed64(footer.data());
   uint64_t index_size = DecodeFixed64(footer.data() + 8);
   if (index_offset > size - kPartFooterSize || index_size != size - kPartFooterSize - index_offset)

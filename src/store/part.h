@@ -99,6 +99,9 @@ class PartWriter {
   size_t rows_bytes_ = 0;
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
+  // The large merges' parts (and the test knob's): _msg templated where smaller, and its
+  // filters holding token pairs.
+  bool RichMsg() const;
   int zstd_level_ = 3;
   bool always_template_ = false;
 };
@@ -194,6 +197,9 @@ class PartReader {
   // `pinned` (PinBlooms()) when given, else from the file.
   Result<bool> MayContainToken(size_t i, const ColumnInfo& column, uint64_t token_hash,
                                const PartBlooms* pinned = nullptr) const;
+  // Whether _msg's filters also hold neighbouring token pairs (TokenPairHash; footer flag
+  // kPartFlagMsgPairs).
+  bool has_msg_pairs() const { return msg_pairs_; }
   // Verifies every checksum and decodes every block.
   Status Check() const;
   uint64_t size() const { return file_->Size(); }
@@ -209,6 +215,7 @@ class PartReader {
   std::vector<std::string> streams_;
   std::vector<size_t> first_slot_;  // per block: the PartBlooms slot of its first column
   std::unique_ptr<CachedBlooms> blooms_;
+  bool msg_pairs_ = false;
 };
 
 }  // namespace sawlog

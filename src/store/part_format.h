@@ -44,6 +44,9 @@ inline constexpr uint64_t kSmallMergeBytes = 64u << 20;
 // (docs/benchmarks.md), per GB of _msg: +1.2 s of CPU at level 9 over compressing it raw (+1.5 s
 // at level 3, which every small merge would pay again), 11% smaller.
 inline constexpr int kTemplateZstdLevel = kMergeZstdLevel;
+// Footer flags (the u32 after the version; 0 before version 5). DO NOT CHANGE.
+// The _msg filters also hold each pair of neighbouring tokens without digits (TokenPairHash).
+inline constexpr uint32_t kPartFlagMsgPairs = 1;
 // DO NOT CHANGE: column chunk codecs.
 inline constexpr uint8_t kCodecNone = 0;
 inline constexpr uint8_t kCodecZstd = 1;

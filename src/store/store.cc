@@ -21,6 +21,7 @@
 #include "store/manifest.h"
 #include "store/merge.h"
 #include "store/part.h"
+#include "store/part_format.h"
 #include "store/wal.h"
 #include "store/wal_format.h"
 
@@ -107,6 +108,13 @@ class PartBlockProbe final : public BlockProbe {
     if (col == nullptr) return false;
     // A damaged filter cannot rule the block out; reading the block then reports the damage.
     auto may = reader_.MayContainToken(block_, *col, TokenHash(token), blooms_);
+    return !may.ok() || may.value();
+  }
+  bool MayContainTokenPair(std::string_view field, std::string_view first, std::string_view second) override {
+    if (field != part::kMsgColumn || !reader_.has_msg_pairs()) return true;
+    const ColumnInfo* col = reader_.blocks()[block_].Column(field);
+    if (col == nullptr) return false;
+    auto may = reader_.MayContainToken(block_, *col, TokenPairHash(TokenHash(first), TokenHash(second)), blooms_);
     return !may.ok() || may.value();
   }
 

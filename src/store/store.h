@@ -59,6 +59,9 @@ class BlockProbe {
   virtual bool HasField(std::string_view field) = 0;
   // False only when no event of the block has the case-folded token in the field.
   virtual bool MayContainToken(std::string_view field, std::string_view folded_token) = 0;
+  // False only when no event of the block has `second` right after `first` (case-folded tokens
+  // without digits) in the field. Blocks whose filters do not keep pairs always say true.
+  virtual bool MayContainTokenPair(std::string_view field, std::string_view first, std::string_view second) = 0;
 };
 
 // One event as a row filter sees it: a whole Event from the head, or a row of a stored block

@@ -443,6 +443,48 @@ TEST(StreamIndex, SelectorPrunesBlocksBeforeReadingThem) {
   EXPECT_EQ(stats.scan.rows_scanned, 0u);
 }
 
+// The large merges' parts keep neighbouring word pairs in _msg's filters: a phrase rules out a
+// block that holds its words only in different messages, and still finds the ones it is in.
+TEST(PhrasePairs, PhraseRulesOutBlocksWithItsWordsApart) {
+  SetLogEnabled(false);
+  for (bool pairs : {false, true}) {
+    SCOPED_TRACE(pairs ? "parts with pairs" : "parts without pairs");
+    testing::MemEnv env;
+    auto store = OpenTestStore(&env, /*always_template=*/pairs);
+    ASSERT_TRUE(store.ok());
+    std::vector<Event> events;
+    for (int i = 0; i < 300; ++i) {
+      Event e;
+      e.time = e.ingest_time = kNow - (300 - i) * kNanosPerSecond;
+      const int s = i % 3;
+      e.stream = CanonicalStream({{"service", s == 0 ? "apart" : s == 1 ? "together" : "digits"}});
+      e.msg = s == 0   ? (i % 2 ? "Received a packet" : "Cache block " + std::to_string(i) + " freed")
+              : s == 1 ? "Received block blk_" + std::to_string(i) + " of size 64"
+                       : "Received 7 block " + std::to_string(i);
+      events.push_back(std::move(e));
+    }
+    ASSERT_TRUE((*store)->Append("default", events).ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+    QueryRequest req;
+    req.now_ns = kNow;
+    req.limit = 1000;
+    req.text = "\"received block\"";
+    QueryStats stats;
+    auto result = RunQuery(store->get(), req, &stats);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->size(), 100u);
+    EXPECT_EQ(stats.scan.blocks, 3u);  // one block per stream
+    // "apart" has both words, never side by side; "digits" has a number between them.
+    EXPECT_EQ(stats.scan.blocks_pruned, pairs ? 2u : 0u);
+    // Pairs hold words without digits only: a phrase with a number is not pruned by them.
+    req.text = "\"received 7 block\"";
+    stats = {};
+    result = RunQuery(store->get(), req, &stats);
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->size(), 100u);
+  }
+}
+
 }  // namespace
 // What data cannot say: the similarity and the template limit (the rules themselves are in
 // tests/data/query/patterns.test).
