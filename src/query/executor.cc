@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "query/query.h"
-#include "store/bloom_filter.h"
+#include "store/templated.h"
 #include "query/stream_selector.h"
 #include "query/template_search.h"
 #include "query/token_search.h"
@@ -60,7 +60,7 @@ class TokenBlockFilter final : public BlockFilter {
   // event: a block holding "received" and "block" only in different messages is ruled out.
   static bool AllPairs(const Node& n, BlockProbe& probe) {
     for (size_t i = 0; i + 1 < n.tokens.size(); ++i)
-      if (PairableToken(n.tokens[i]) && PairableToken(n.tokens[i + 1]) &&
+      if (!IsVariableToken(n.tokens[i]) && !IsVariableToken(n.tokens[i + 1]) &&
           !probe.MayContainTokenPair(n.field, n.tokens[i], n.tokens[i + 1]))
         return false;
     return true;

@@ -8,10 +8,6 @@ namespace sawlog::query {
 
 namespace {
 
-bool HasDigit(std::string_view token) {
-  return std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // One field's value, as the matcher reads a row.
 class OneField final : public RowView {
  public:
@@ -41,7 +37,7 @@ std::unique_ptr<TemplateSearch> TemplateSearch::For(const Node* root) {
 
 TemplateSearch::TemplateSearch(const Node* node) : node_(node), matcher_(node) {
   const auto& tokens = node->tokens;
-  constant_ = std::none_of(tokens.begin(), tokens.end(), HasDigit);
+  constant_ = std::none_of(tokens.begin(), tokens.end(), IsVariableToken);
   if (tokens.size() == 1 && !constant_) variable_.emplace(tokens[0]);
 }
 

@@ -29,7 +29,8 @@ inline uint64_t TokenHash(std::string_view folded_token) {
 }
 
 // The hash of two tokens that follow each other in a value (a phrase's neighbours), from their
-// TokenHash()es: order matters, and it differs from any one token's hash but by chance.
+// TokenHash()es: order matters, and it differs from any one token's hash but by chance. Only
+// pairs of words without digits are kept (!IsVariableToken): as few as the distinct wordings.
 inline uint64_t TokenPairHash(uint64_t first, uint64_t second) {
   uint64_t h = first ^ (second << 23 | second >> 41) ^ 0x9E3779B97F4A7C15ull;
   h ^= h >> 33;  // murmur3's finalizer: every input bit moves every output bit
@@ -37,14 +38,6 @@ inline uint64_t TokenPairHash(uint64_t first, uint64_t second) {
   h ^= h >> 33;
   h *= 0xc4ceb9fe1a85ec53ull;
   return h ^ (h >> 33);
-}
-
-// Whether a case-folded token may go into a pair: one without digits (template text, not a
-// variable), so that the pairs stay as few as the distinct wordings.
-inline bool PairableToken(std::string_view folded_token) {
-  for (char c : folded_token)
-    if (c >= '0' && c <= '9') return false;
-  return true;
 }
 
 // Builds the filter of a set of token hashes (duplicates are fine).

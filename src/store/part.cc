@@ -69,7 +69,7 @@ void AppendBloom(std::string* block, const std::vector<std::optional<std::string
     bool previous_pairable = false;
     ForEachFoldedToken(v, [&](std::string_view folded) {
       const uint64_t h = TokenHash(folded);
-      const bool pairable = PairableToken(folded);
+      const bool pairable = !IsVariableToken(folded);
       if (pairable && previous_pairable) hashes.push_back(TokenPairHash(previous, h));
       hashes.push_back(h);
       previous = h;

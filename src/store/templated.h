@@ -25,6 +25,13 @@ inline constexpr char kVariableMark = '0';
 // Ends each variable in the variable stream (never a token byte).
 inline constexpr char kVariableEnd = '\n';
 
+// Whether a token is a variable (holds an ASCII digit) rather than template text.
+inline bool IsVariableToken(std::string_view token) {
+  for (char c : token)
+    if (c >= '0' && c <= '9') return true;
+  return false;
+}
+
 // Appends the templated encoding of present (the present rows' values) to *out, which holds the
 // column's presence header: its two sections, each compressed at zstd level when that pays.
 // Returns false, leaving *out alone, when the values have too many templates for it to pay
