@@ -74,8 +74,7 @@ class StreamCursor {
 class OutputBlock {
  public:
   explicit OutputBlock(PartWriter* writer) : writer_(writer) {}
-  // The limits PartWriter puts on blocks of events: the same rows make the same blocks.
-  bool Full() const { return rows_.size() >= part::kMaxBlockRows || bytes_ >= part::kMaxBlockBytes; }
+  bool Full() const { return part::BlockFull(rows_.size(), bytes_); }
   void Add(const std::shared_ptr<SourceBlock>& b, size_t row) {
     if (!b->in_output) {
       b->in_output = true;

@@ -122,7 +122,7 @@ PartWriter::~PartWriter() = default;
 
 bool PartWriter::EndsBlock(const Event& e) const {
   return !rows_.empty() &&
-         (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes || e.stream != rows_.front()->stream);
+         (BlockFull(rows_.size(), rows_bytes_) || e.stream != rows_.front()->stream);
 }
 
 Status PartWriter::Add(const Event& e) {
@@ -137,7 +137,7 @@ Status PartWriter::AddStream(const std::vector<const Event*>& events) {
   constexpr size_t kAhead = 8;  // as in WritePart: the events' field lists, a few ahead
   for (size_t i = 0; i < events.size(); ++i) {
     if (i + kAhead < events.size()) __builtin_prefetch(events[i + kAhead]->fields.data());
-    if (rows_.size() >= kMaxBlockRows || rows_bytes_ >= kMaxBlockBytes) RETURN_IF_ERROR(FlushBlock());
+    if (BlockFull(rows_.size(), rows_bytes_)) RETURN_IF_ERROR(FlushBlock());
     rows_bytes_ += events[i]->ApproximateBytes();
     rows_.push_back(events[i]);
   }

@@ -28,6 +28,9 @@ inline constexpr const char* kPartSuffix = ".part";
 // 4,096 rows made the store 7% larger again for 1.4x faster needle searches.
 inline constexpr size_t kMaxBlockRows = 8192;
 inline constexpr size_t kMaxBlockBytes = 1 << 20;
+// Whether a block of these rows and bytes (Event::ApproximateBytes) takes no more: flushes and
+// merges cut blocks alike, so the same rows make the same blocks.
+inline constexpr bool BlockFull(size_t rows, size_t bytes) { return rows >= kMaxBlockRows || bytes >= kMaxBlockBytes; }
 // zstd levels of column chunks. Flushed parts live seconds before a merge rewrites them: they
 // get a fast level. Merged parts hold the data for its lifetime: they get a stronger one.
 // (docs/benchmarks.md has the measurements behind these values.)
