@@ -23,8 +23,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sawlog_e2e as e2e  # noqa: E402
 
-# Repeats tolerated per crash: one batch resent. The agent's batches here are far smaller.
-MAX_REPEATS = 500
+# Repeats tolerated per crash (docs/agent.md): two batches, one read again because its checkpoint
+# was not saved, one sent again because its acknowledgement was not recorded. A batch holds at
+# most BATCH_BYTES of lines (the config below), and no line here is shorter than api_line("k0").
+BATCH_BYTES = 16 * 1024
+MAX_REPEATS = 2 * (BATCH_BYTES // 65 + 1)
 
 
 class Agent:
@@ -127,6 +130,7 @@ def run(args, work: str) -> None:
     with open(config, "w") as f:
         f.write(f"""server: http://127.0.0.1:{port}
 data_dir: {work}/agent-state
+batch_size: {BATCH_BYTES}
 partial_line_timeout: 1s
 request_timeout: 1s
 inputs:
