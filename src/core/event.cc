@@ -13,8 +13,8 @@ const std::string* Event::Find(std::string_view name) const {
 }
 
 size_t Event::ApproximateBytes() const {
-  size_t n = sizeof(Event) + stream.size() + msg.size();
-  for (const auto& f : fields) n += sizeof(Field) + f.name.size() + f.value.size();
+  size_t n = BaseBytes(stream.size(), msg.size());
+  for (const auto& f : fields) n += FieldBytes(f.name.size(), f.value.size());
   return n;
 }
 

@@ -25,6 +25,11 @@ struct Event {
   // Value of a field by name, including the built-in _msg and _stream; nullptr when absent.
   const std::string* Find(std::string_view name) const;
   size_t ApproximateBytes() const;
+  // ApproximateBytes in pieces, for code that holds an event's parts apart (merges build blocks
+  // from columns and must cut them where a flush of the same events would): the event with its
+  // stream and message, and each field.
+  static size_t BaseBytes(size_t stream_size, size_t msg_size) { return sizeof(Event) + stream_size + msg_size; }
+  static size_t FieldBytes(size_t name_size, size_t value_size) { return sizeof(Field) + name_size + value_size; }
   bool operator==(const Event&) const = default;
 };
 

@@ -27,12 +27,12 @@ Result<std::shared_ptr<SourceBlock>> LoadBlock(const PartReader& part, size_t i)
   RETURN_IF_ERROR(b->reader.Decode(nullptr));
   const auto& columns = b->info->columns;
   const size_t rows = b->reader.rows();
-  b->row_bytes.assign(rows, sizeof(Event) + b->info->stream.size());
+  b->row_bytes.assign(rows, Event::BaseBytes(b->info->stream.size(), 0));
   b->out_column.assign(columns.size(), -1);
   b->occurrence.assign(columns.size(), 0);
   for (size_t c = 2; c < columns.size(); ++c) {
     const auto& values = b->reader.Values(c);
-    const size_t overhead = c == 2 ? 0 : sizeof(Field) + columns[c].name.size();
+    const size_t overhead = c == 2 ? 0 : Event::FieldBytes(columns[c].name.size(), 0);
     for (size_t r = 0; r < rows; ++r)
       if (values[r]) b->row_bytes[r] += overhead + values[r]->size();
     for (size_t d = 3; d < c; ++d) b->occurrence[c] += columns[d].name == columns[c].name;
