@@ -84,7 +84,7 @@ struct MemTable {
 struct LivePart {
   PartMeta meta;
   std::unique_ptr<PartReader> reader;
-  int64_t live_since_ns = 0;  // Env::NowNanos() when it joined the live parts
+  int64_t live_since_ns = 0;  // Env::NowNanos() when it joined the live parts (0: found at start)
 };
 
 constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
@@ -398,7 +398,9 @@ class StoreImpl final : public Store {
     for (const auto& meta : manifest_.parts) {
       auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()), &bloom_cache_);
       if (!reader.ok()) return reader.status();
-      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), env_->NowNanos()}));
+      // Live since "ever": a flushed part found at start waits for no tier (no flush is on its
+      // way to join it), so it gets its filters from the first maintenance round.
+      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), /*live_since_ns=*/0}));
     }
     head_ = std::make_unique<MemTable>();
     head_->max_seq = manifest_.flushed_seq;

@@ -48,8 +48,8 @@ struct StoreOptions {
   // them off and call Flush() and Maintain() themselves.
   bool background_flush = true;
   // Flushed parts have no bloom filters (merges write them): those that no size tier merges
-  // within this long are merged among themselves, so that searches of older data always have
-  // filters.
+  // within this long (or found at start) are merged among themselves, so that searches of older
+  // data always have filters.
   int64_t unfiltered_merge_delay_ns = 10'000'000'000;
   // Tests: flushed parts store _msg as templates and variables whatever the sizes (as the merges
   // that keep their parts do where that is smaller), so that searches on templates are tested.

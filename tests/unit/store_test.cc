@@ -334,6 +334,15 @@ TEST_F(StoreTest, FlushedPartsGetFiltersFromAMergeWithinTheDelay) {
   EXPECT_TRUE(found("absent").empty());
   ASSERT_TRUE(store->Maintain().ok());  // nothing left to do
   EXPECT_EQ(store->Stats().parts, 1u);
+  // A flushed part found at start (the last flush before a stop) waits for no delay.
+  ASSERT_TRUE(store->Append("default", {MakeEvent("f2", kBase + 2)}).ok());
+  store.reset();  // Close() flushes
+  store = OpenStore(&env);
+  EXPECT_EQ(filters(), std::vector<bool>({true, false}));
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(filters(), std::vector<bool>({true, true}));  // rewritten alone: two parts are no tier
+  expected.insert("f2");
+  EXPECT_EQ(ScanIds(store.get()), expected);
 }
 
 TEST_F(StoreTest, RetentionDropsWholeOldDays) {
