@@ -38,39 +38,49 @@ std::unique_ptr<TemplateSearch> TemplateSearch::For(const Node* root) {
 TemplateSearch::TemplateSearch(const Node* node) : node_(node), matcher_(node) {
   const auto& tokens = node->tokens;
   constant_ = std::none_of(tokens.begin(), tokens.end(), IsVariableToken);
-  if (tokens.size() == 1 && !constant_) variable_.emplace(tokens[0]);
+  if (tokens.size() == 1 && !constant_) {
+    variable_.emplace(tokens[0]);
+    kind_ = KindOfVariable(tokens[0]);
+  }
 }
 
 Result<bool> TemplateSearch::Match(TemplatedColumn& column, std::vector<uint8_t>* match) const {
-  const auto& ids = column.row_ids();
-  match->assign(ids.size(), 0);
   if (constant_) {
-    // A value's tokens are its template's with a variable for each "0": tokens without digits
+    // A value's tokens are its template's with a variable for each mark: tokens without digits
     // equal neither, so they match (in sequence, as whole tokens) in both or in neither.
+    RETURN_IF_ERROR(column.ReadTemplates());
+    const auto& ids = column.row_ids();
     std::vector<uint8_t> matches(column.templates().size());
     for (size_t t = 0; t < matches.size(); ++t)
       matches[t] = matcher_.Matches(OneField(node_->field, column.templates()[t]));
+    match->assign(ids.size(), 0);
     for (size_t r = 0; r < ids.size(); ++r) (*match)[r] = ids[r] != TemplatedColumn::kAbsent && matches[ids[r]];
     return true;
   }
-  // A token with a digit is a whole variable of the value or not there at all; the variables
-  // stand one per line, so a whole-token hit is a whole variable. Hits are rare: rows are found
-  // only for them, by counting the variables before each hit against the rows' counts.
-  ASSIGN_OR_RETURN(std::string_view variables, column.Variables());
-  const auto& marks = column.marks();
-  size_t pos = variable_->Find(variables, 0, true);
-  size_t counted = 0, index = 0;  // variables ending before `counted`
-  size_t r = 0, row_end = 0;      // row r's variables end before variable row_end
-  auto row_vars = [&](size_t row) { return ids[row] == TemplatedColumn::kAbsent ? 0 : marks[ids[row]]; };
-  if (!ids.empty()) row_end = row_vars(0);
-  while (pos != std::string_view::npos) {
-    index += static_cast<size_t>(std::count(variables.begin() + static_cast<ptrdiff_t>(counted),
-                                            variables.begin() + static_cast<ptrdiff_t>(pos), kVariableEnd));
+  // Format 5 keeps all variables in one stream, without row ends: its rows are tested rebuilt.
+  if (!column.split()) return false;
+  // A token with a digit is a whole variable of the value, of the token's kind, or not there at
+  // all; the stream ends each variable and each row with bytes that are not token bytes, so a
+  // whole-token hit is a whole variable, in the row whose line it is on. Hits are rare: lines are
+  // counted only up to each.
+  ASSIGN_OR_RETURN(std::string_view variables, column.Variables(kind_));
+  const Presence& presence = column.presence();
+  const size_t rows = column.rows();
+  match->assign(rows, 0);
+  size_t counted = 0, line = 0;  // row ends before `counted`
+  size_t r = 0, before = 0;      // present rows before row r
+  for (size_t pos = variable_->Find(variables, 0, true); pos != std::string_view::npos;
+       pos = variable_->Find(variables, pos + 1, true)) {
+    line += static_cast<size_t>(std::count(variables.begin() + static_cast<ptrdiff_t>(counted),
+                                           variables.begin() + static_cast<ptrdiff_t>(pos), kRowEnd));
     counted = pos;
-    while (r < ids.size() && row_end <= index) row_end += ++r < ids.size() ? row_vars(r) : 0;
-    if (r >= ids.size()) return Status::Corruption("column: templated: more variables than the rows hold");
+    for (; r < rows; ++r)
+      if (presence.Has(r)) {
+        if (before == line) break;
+        ++before;
+      }
+    if (r == rows) return Status::Corruption("column: templated: more lines of variables than the block has rows");
     (*match)[r] = 1;
-    pos = variable_->Find(variables, pos + 1, true);
   }
   return true;
 }

@@ -84,6 +84,7 @@ struct MemTable {
 struct LivePart {
   PartMeta meta;
   std::unique_ptr<PartReader> reader;
+  int64_t added_ns = 0;  // when this process opened or wrote it (Env::NowNanos)
 };
 
 constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
@@ -397,7 +398,7 @@ class StoreImpl final : public Store {
     for (const auto& meta : manifest_.parts) {
       auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()), &bloom_cache_);
       if (!reader.ok()) return reader.status();
-      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()}));
+      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), env_->NowNanos()}));
     }
     head_ = std::make_unique<MemTable>();
     head_->max_seq = manifest_.flushed_seq;
@@ -687,7 +688,7 @@ class StoreImpl final : public Store {
       meta.max_time = summary->max_time;
       meta.bytes = summary->bytes;
       next.parts.push_back(meta);
-      added.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()}));
+      added.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), env_->NowNanos()}));
     }
     next.flushed_seq = mem.max_seq;
     // Part ids are never reused, even when this flush fails: a manifest whose rename reached
@@ -713,9 +714,10 @@ class StoreImpl final : public Store {
     RETURN_IF_ERROR(ApplyRetention());
     // Between merges, a shutdown wins: the remaining merges wait for the next start.
     while (!StopRequested()) {
-      std::vector<std::shared_ptr<LivePart>> inputs = PickPartsToMerge();
+      bool lasting = false;
+      std::vector<std::shared_ptr<LivePart>> inputs = PickPartsToMerge(&lasting);
       if (inputs.empty()) return Status::Ok();
-      RETURN_IF_ERROR(Merge(inputs));
+      RETURN_IF_ERROR(Merge(inputs, lasting));
     }
     return Status::Ok();
   }
@@ -725,24 +727,41 @@ class StoreImpl final : public Store {
     return stop_;
   }
 
-  // The parts of the first partition that needs a merge.
-  std::vector<std::shared_ptr<LivePart>> PickPartsToMerge() {
+  // The parts of the first partition that needs a merge by size tiers, else of the first settled
+  // one with parts to make last (*lasting set).
+  std::vector<std::shared_ptr<LivePart>> PickPartsToMerge(bool* lasting) {
     std::shared_lock state(state_mu_);
     std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<LivePart>>> partitions;
     for (const auto& p : parts_) partitions[{p->meta.tenant, p->meta.day}].push_back(p);
-    for (auto& [key, parts] : partitions) {
-      std::vector<PartMeta> metas;
-      for (const auto& p : parts) metas.push_back(p->meta);
-      std::vector<size_t> pick = PickMerge(metas);
-      if (pick.empty()) continue;
-      std::vector<std::shared_ptr<LivePart>> out;
-      for (size_t i : pick) out.push_back(parts[i]);
-      return out;
+    auto pick_with = [&](bool settled) -> std::vector<std::shared_ptr<LivePart>> {
+      const int64_t now = env_->NowNanos();
+      for (auto& [key, parts] : partitions) {
+        std::vector<PartMeta> metas;
+        std::vector<bool> lasting_parts;
+        int64_t newest = 0;
+        for (const auto& p : parts) {
+          metas.push_back(p->meta);
+          lasting_parts.push_back(p->reader->has_msg_pairs());  // only parts written to last have pairs
+          newest = std::max(newest, p->added_ns);
+        }
+        if (settled && now - newest < opt_.settle_ns) continue;
+        std::vector<size_t> pick = settled ? PickSettledMerge(metas, lasting_parts) : PickMerge(metas);
+        if (pick.empty()) continue;
+        std::vector<std::shared_ptr<LivePart>> out;
+        for (size_t i : pick) out.push_back(parts[i]);
+        return out;
+      }
+      return {};
+    };
+    auto out = pick_with(false);
+    if (out.empty() && opt_.settle_ns >= 0) {
+      out = pick_with(true);
+      *lasting = !out.empty();
     }
-    return {};
+    return out;
   }
 
-  Status Merge(const std::vector<std::shared_ptr<LivePart>>& inputs) {
+  Status Merge(const std::vector<std::shared_ptr<LivePart>>& inputs, bool lasting) {
     PartMeta meta;
     meta.tenant = inputs[0]->meta.tenant;
     meta.day = inputs[0]->meta.day;
@@ -753,7 +772,7 @@ class StoreImpl final : public Store {
     const std::string path = JoinPath(opt_.dir, meta.RelativePath());
     std::vector<const PartReader*> readers;
     for (const auto& p : inputs) readers.push_back(p->reader.get());
-    auto summary = MergeParts(env_, readers, path + ".tmp");
+    auto summary = MergeParts(env_, readers, path + ".tmp", lasting);
     Status st = summary.status();
     if (st.ok()) st = env_->RenameFile(path + ".tmp", path);
     if (st.ok()) st = env_->SyncDir(DirName(path));
@@ -767,7 +786,7 @@ class StoreImpl final : public Store {
     meta.min_time = summary->min_time;
     meta.max_time = summary->max_time;
     meta.bytes = summary->bytes;
-    auto merged = std::make_shared<LivePart>(LivePart{meta, std::move(reader).value()});
+    auto merged = std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), env_->NowNanos()});
     std::vector<uint64_t> gone;
     for (const auto& p : inputs) gone.push_back(p->meta.id);
     RETURN_IF_ERROR(SwitchParts(gone, merged));

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -310,6 +311,62 @@ TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
   EXPECT_EQ(ScanIds(store.get()), (std::multiset<std::string>{"d0"}));
 }
 
+// The part files of a day partition, each with whether it was written to last (token pairs).
+std::map<std::string, bool> PartsOfDay(MemEnv* env, int64_t day_time) {
+  const std::string dir = "/data/tenants/default/" + FormatDay(day_time);
+  std::map<std::string, bool> out;
+  auto files = env->GetChildren(dir);
+  EXPECT_TRUE(files.ok()) << files.status().ToString();
+  if (!files.ok()) return out;
+  for (const auto& f : *files) {
+    if (!f.ends_with(".part")) continue;
+    auto part = PartReader::Open(env, dir + "/" + f);
+    EXPECT_TRUE(part.ok()) << part.status().ToString();
+    if (part.ok()) out[f] = (*part)->has_msg_pairs();
+  }
+  return out;
+}
+
+TEST_F(StoreTest, ASettledPartitionMergesItsShortLivedPartsIntoOneThatLasts) {
+  MemEnv env;
+  env.SetNow(kBase);
+  auto store = OpenStore(&env);
+  std::multiset<std::string> expected;
+  for (int flush = 0; flush < 3; ++flush) {  // fewer than a size tier merges
+    const std::string id = "f" + std::to_string(flush);
+    expected.insert(id);
+    ASSERT_TRUE(store->Append("default", {MakeEvent(id, kBase + flush)}).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(PartsOfDay(&env, kBase).size(), 3u);
+  // Not yet settled: parts keep coming in a busy partition, and size tiers merge them.
+  env.SetNow(kBase + StoreOptions().settle_ns - 1);
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(PartsOfDay(&env, kBase).size(), 3u);
+  env.SetNow(kBase + StoreOptions().settle_ns);
+  ASSERT_TRUE(store->Maintain().ok());
+  const auto settled = PartsOfDay(&env, kBase);
+  ASSERT_EQ(settled.size(), 1u);
+  EXPECT_TRUE(settled.begin()->second);
+  EXPECT_EQ(ScanIds(store.get()), expected);
+  // A part that lasts is left alone; a later short-lived one, once settled, is made to last too.
+  ASSERT_TRUE(store->Append("default", {MakeEvent("late", kBase + 10)}).ok());
+  expected.insert("late");
+  ASSERT_TRUE(store->Flush().ok());
+  env.SetNow(kBase + 3 * StoreOptions().settle_ns);
+  ASSERT_TRUE(store->Maintain().ok());
+  const auto later = PartsOfDay(&env, kBase);
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_TRUE(later.count(settled.begin()->first));
+  for (const auto& [file, lasting] : later) EXPECT_TRUE(lasting) << file;
+  ASSERT_TRUE(store->Maintain().ok());  // nothing left to do
+  EXPECT_EQ(PartsOfDay(&env, kBase), later);
+  EXPECT_EQ(ScanIds(store.get()), expected);
+  auto crashed = env.CrashCopy();
+  EXPECT_EQ(ScanIds(OpenStore(crashed.get()).get()), expected);
+}
+
 TEST_F(StoreTest, RepeatedAndOddFieldNamesSurviveTheColumns) {
   MemEnv env;
   auto store = OpenStore(&env);
@@ -432,7 +489,9 @@ TEST(MergeParts, WritesWhatThePartWriterWritesOfTheEventsInOrder) {
     ASSERT_TRUE(out->ReadBlock(b, &read).ok());
     EXPECT_EQ(read[first].time, info.min_time);
     EXPECT_EQ(read.back().time, info.max_time);
-    if (b > 0) EXPECT_LE(out->blocks()[b - 1].stream, info.stream);
+    if (b > 0) {
+      EXPECT_LE(out->blocks()[b - 1].stream, info.stream);
+    }
   }
   // A block's columns follow the first row that has each: fields may come in another order.
   auto by_name = [](std::vector<Event>* events) {
@@ -560,11 +619,11 @@ TEST(PartVersion, OlderReadableVersionsOpenUnknownOnesAreNamed) {
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   std::string& data = *env.FileData("/d/p.part");
   const size_t version_at = data.size() - 16;
-  for (uint32_t version : {2u, 3u, 4u, 5u, 6u}) {
+  for (uint32_t version : {2u, 3u, 4u, 5u, 6u, 7u}) {
     SCOPED_TRACE(version);
     for (int b = 0; b < 4; ++b) data[version_at + b] = static_cast<char>(version >> (8 * b));
     auto part = PartReader::Open(&env, "/d/p.part");
-    if (version >= 3 && version <= 5) {
+    if (version >= 3 && version <= 6) {
       ASSERT_TRUE(part.ok()) << part.status().ToString();
       EXPECT_TRUE((*part)->Check().ok());
     } else {
