@@ -424,23 +424,27 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
-  using Store::Append;
-  Status Append(std::string_view tenant, std::vector<Event>&& events) override {
+  Status AppendAll(std::span<const TenantEvents> batches) override {
     if (closed_) return Status::Unavailable("the store is shutting down");
-    if (!IsValidTenant(tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(tenant) + "'");
-    if (events.empty()) return Status::Ok();
+    Writer w;
+    for (const TenantEvents& b : batches) {
+      if (!IsValidTenant(b.tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(b.tenant) + "'");
+      if (!b.events->empty()) w.batches.push_back({b, {}});
+    }
+    if (w.batches.empty()) return Status::Ok();
     if (unflushed_bytes_ > opt_.max_head_bytes) {
       bg_cv_.notify_all();
       return Status::ResourceExhausted("ingest buffer full: " + std::to_string(unflushed_bytes_ >> 20) +
                                        " MiB not yet written to parts; retry shortly");
     }
-    Writer w;
-    w.tenant = tenant;
-    w.events = &events;
-    EncodeWalPayload(&w.payload, tenant, events);
-    // Refused here, alone, rather than failing the whole commit group it would join.
-    if (w.payload.size() > wal::kWalMaxRecordBytes)
-      return Status::TooLarge("a batch of " + std::to_string(w.payload.size()) + " bytes is larger than the WAL's record limit");
+    // A WAL record per tenant, all in the commit group's one write and fsync.
+    for (auto& [b, payload] : w.batches) {
+      EncodeWalPayload(&payload, b.tenant, *b.events);
+      // Refused here, alone, rather than failing the whole commit group it would join.
+      if (payload.size() > wal::kWalMaxRecordBytes)
+        return Status::TooLarge("a batch of " + std::to_string(payload.size()) + " bytes is larger than the WAL's record limit");
+      w.bytes += payload.size();
+    }
 
     std::unique_lock lock(commit_mu_);
     writers_.push_back(&w);
@@ -452,10 +456,10 @@ class StoreImpl final : public Store {
     std::vector<std::string_view> payloads;
     size_t bytes = 0;
     for (Writer* x : writers_) {
-      if (!group.empty() && bytes + x->payload.size() > kMaxCommitGroupBytes) break;
+      if (!group.empty() && bytes + x->bytes > kMaxCommitGroupBytes) break;
       group.push_back(x);
-      payloads.push_back(x->payload);
-      bytes += x->payload.size();
+      for (const auto& [b, payload] : x->batches) payloads.push_back(payload);
+      bytes += x->bytes;
     }
     lock.unlock();
     Status st;
@@ -471,9 +475,11 @@ class StoreImpl final : public Store {
         if (has_listeners_.load(std::memory_order_acquire)) {
           std::lock_guard listeners_lock(listeners_mu_);
           for (Writer* x : group)
-            for (AppendListener* l : listeners_) l->OnAppend(x->tenant, *x->events);
+            for (const auto& [b, payload] : x->batches)
+              for (AppendListener* l : listeners_) l->OnAppend(b.tenant, *b.events);
         }
-        for (Writer* x : group) head_->Add(std::string(x->tenant), std::move(*x->events));
+        for (Writer* x : group)
+          for (const auto& [b, payload] : x->batches) head_->Add(std::string(b.tenant), std::move(*b.events));
         head_->max_seq = seq.value();
         unflushed_bytes_ += head_->bytes - before;
       }
@@ -637,9 +643,8 @@ class StoreImpl final : public Store {
 
  private:
   struct Writer {
-    std::string_view tenant;
-    std::vector<Event>* events = nullptr;
-    std::string payload;
+    std::vector<std::pair<TenantEvents, std::string>> batches;  // each with its WAL payload
+    size_t bytes = 0;                                            // of the payloads
     Status status;
     bool done = false;
     std::condition_variable cv;

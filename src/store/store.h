@@ -14,6 +14,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -251,6 +252,12 @@ class AppendListener {
   virtual void OnAppend(std::string_view tenant, const std::vector<Event>& events) = 0;
 };
 
+// One tenant's events, in an append of several tenants' at once.
+struct TenantEvents {
+  std::string_view tenant;
+  std::vector<Event>* events;
+};
+
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(StoreOptions options);
@@ -259,10 +266,17 @@ class Store {
   // Makes events durable for tenant and visible to scans. Each event's ingest_time must be set.
   // Takes the events only when it succeeds: on an error they are left as they were, so a caller
   // pushed back (ResourceExhausted, NoSpace) can retry them without keeping a copy.
-  virtual Status Append(std::string_view tenant, std::vector<Event>&& events) = 0;
+  Status Append(std::string_view tenant, std::vector<Event>&& events) {
+    const TenantEvents one{tenant, &events};
+    return AppendAll(std::span<const TenantEvents>(&one, 1));
+  }
   Status Append(std::string_view tenant, const std::vector<Event>& events) {
     return Append(tenant, std::vector<Event>(events));
   }
+  // As Append, for several tenants' events (the batches a pipeline routed) in one commit: all
+  // durable and visible, or on an error none, each left as it was, so that a retry after a
+  // push-back stores no tenant's events twice.
+  virtual Status AppendAll(std::span<const TenantEvents> batches) = 0;
   virtual Status Scan(const ScanRequest& request, ScanVisitor* visitor) = 0;
   // From now on, listener hears of every committed batch until Unsubscribe (which returns
   // only once no call to it is running).

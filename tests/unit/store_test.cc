@@ -49,12 +49,16 @@ class Collect final : public ScanVisitor {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override { SetLogEnabled(false); }
-  std::unique_ptr<Store> OpenStore(Env* env) {
+  // A store in /data on env, flushed and maintained only when a test says so.
+  static StoreOptions Options(Env* env) {
     StoreOptions o;
     o.dir = "/data";
     o.env = env;
     o.background_flush = false;
-    auto s = Store::Open(o);
+    return o;
+  }
+  std::unique_ptr<Store> OpenStore(Env* env) {
+    auto s = Store::Open(Options(env));
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
   }
@@ -127,6 +131,40 @@ TEST_F(StoreTest, EventsGoToTheirDayPartitionAndTimeRangesPrune) {
   Collect c;
   ASSERT_TRUE(store->Scan(req, &c).ok());
   EXPECT_EQ(c.Ids(), (std::multiset<std::string>{"new"}));
+}
+
+TEST_F(StoreTest, SeveralTenantsAppendAllOrNothing) {
+  MemEnv env;
+  StoreOptions o = Options(&env);
+  o.max_head_bytes = 1;  // the head is full once anything is in it
+  auto store = std::move(Store::Open(o)).value();
+  std::vector<Event> a = {MakeEvent("a1", kBase), MakeEvent("a2", kBase + 1)}, b = {MakeEvent("b1", kBase)};
+  std::vector<Event> bad = {MakeEvent("x", kBase)};
+  // A tenant the store refuses fails the whole append, before anything is written.
+  std::vector<TenantEvents> with_bad = {{"a", &a}, {"no/such tenant", &bad}};
+  EXPECT_EQ(store->AppendAll(with_bad).code(), Code::kInvalidArgument);
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_TRUE(ScanIds(store.get(), "a").empty());
+  std::vector<TenantEvents> both = {{"a", &a}, {"b", &b}};
+  ASSERT_TRUE(store->AppendAll(both).ok());
+  EXPECT_TRUE(a.empty());
+  EXPECT_TRUE(b.empty());
+  EXPECT_EQ(ScanIds(store.get(), "a"), (std::multiset<std::string>{"a1", "a2"}));
+  EXPECT_EQ(ScanIds(store.get(), "b"), (std::multiset<std::string>{"b1"}));
+  // Pushed back: neither tenant's events are taken, so the retry stores each once.
+  std::vector<Event> a3 = {MakeEvent("a3", kBase + 2)}, b2 = {MakeEvent("b2", kBase + 2)};
+  std::vector<TenantEvents> again = {{"a", &a3}, {"b", &b2}};
+  EXPECT_EQ(store->AppendAll(again).code(), Code::kResourceExhausted);
+  EXPECT_EQ(a3.size(), 1u);
+  EXPECT_EQ(b2.size(), 1u);
+  ASSERT_TRUE(store->Flush().ok());
+  ASSERT_TRUE(store->AppendAll(again).ok());
+  EXPECT_EQ(ScanIds(store.get(), "a"), (std::multiset<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(ScanIds(store.get(), "b"), (std::multiset<std::string>{"b1", "b2"}));
+  auto crashed = env.CrashCopy();
+  auto reopened = OpenStore(crashed.get());
+  EXPECT_EQ(ScanIds(reopened.get(), "a"), (std::multiset<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(ScanIds(reopened.get(), "b"), (std::multiset<std::string>{"b1", "b2"}));
 }
 
 TEST_F(StoreTest, AcknowledgedEventsSurviveACrashBeforeFlush) {
@@ -280,10 +318,7 @@ TEST_F(StoreTest, MergesBoundThePartsAndKeepEveryEventOnce) {
 TEST_F(StoreTest, RetentionDropsWholeOldDays) {
   MemEnv env;
   env.SetNow(kBase);
-  StoreOptions o;
-  o.dir = "/data";
-  o.env = &env;
-  o.background_flush = false;
+  StoreOptions o = Options(&env);
   o.retention_ns = 2 * kDay;
   auto store = std::move(Store::Open(o)).value();
   ASSERT_TRUE(store->Append("default", {MakeEvent("today", kBase), MakeEvent("yesterday", kBase - kDay),
@@ -298,10 +333,7 @@ TEST_F(StoreTest, RetentionDropsWholeOldDays) {
 
 TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
   MemEnv env;
-  StoreOptions o;
-  o.dir = "/data";
-  o.env = &env;
-  o.background_flush = false;
+  StoreOptions o = Options(&env);
   o.max_disk_bytes = 1;  // less than any part
   auto store = std::move(Store::Open(o)).value();
   ASSERT_TRUE(store->Append("default", {MakeEvent("d0", kBase), MakeEvent("d1", kBase - kDay),
@@ -391,11 +423,7 @@ TEST_F(StoreTest, RefusesToOpenPartsWithoutAManifest) {
     ASSERT_TRUE(store->Close().ok());
   }
   ASSERT_TRUE(env.RemoveFile("/data/MANIFEST").ok());
-  StoreOptions o;
-  o.dir = "/data";
-  o.env = &env;
-  o.background_flush = false;
-  auto reopened = Store::Open(o);
+  auto reopened = Store::Open(Options(&env));
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), Code::kCorruption);
   EXPECT_NE(reopened.status().message().find("MANIFEST' is missing"), std::string::npos) << reopened.status().message();
