@@ -5,8 +5,8 @@
 #
 # The corpus is ../shared/tools/gen-corpus.py's output (built into --corpus if missing, ~3 GB,
 # a few minutes). Measures, for sawlog: wall time of `sawlog import` of corpus.ndjson into a fresh
-# server (acknowledged = fsynced), events/s, MB/s, MB/s per core of server CPU time, and the data
-# directory's size after shutdown against the raw text. For ClickHouse (Debian's 18.16 via
+# server (acknowledged = fsynced), events/s, MB/s, MB/s per core of server CPU time, and, once its
+# merges are done, the data directory's size against the raw text. For ClickHouse (Debian's 18.16 via
 # ../shared/tools/clickhouse-peer): the same NDJSON inserted into a MergeTree table, its time and
 # its size on disk. For zstd -3: size and speed of the raw text. Prints the ratios.
 set -euo pipefail
@@ -51,6 +51,15 @@ cpu0=$(cpu_seconds $pid); t0=$(now)
 "$sawlog" import --server "http://127.0.0.1:$port" --concurrency 4 --stream-fields service,host "$corpus/corpus.ndjson"
 t1=$(now); cpu1=$(cpu_seconds $pid)
 rss_kb=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+# As ClickHouse's OPTIMIZE FINAL below: the size on disk once the merges are done, the last of
+# them the settled partition's (StoreOptions::settle_ns, 30 s after its last new part).
+# Idle for 40 s on end: any part added before then has had its settle merge start and end.
+settle0=$(now); idle=0
+while [ $idle -lt 8 ] && [ "$(calc "int($(now)-$settle0 < 900)")" = 1 ]; do
+  c=$(cpu_seconds $pid); sleep 5
+  if [ "$(calc "int($(cpu_seconds $pid)-$c < 0.1)")" = 1 ]; then idle=$((idle+1)); else idle=0; fi
+done
+settle_secs=$(calc "round($(now)-$settle0-40)"); settle_cpu=$(calc "round($(cpu_seconds $pid)-$cpu1,1)")
 kill -TERM $pid; wait $pid || true; trap - EXIT
 s_secs=$(calc "$t1-$t0"); s_cpu=$(calc "$cpu1-$cpu0")
 s_disk=$(du -sb "$work/sawlog" | cut -f1)
@@ -60,6 +69,7 @@ found=$("$sawlog" server --data "$work/sawlog" --listen "127.0.0.1:$port" 2>/dev
 echo
 echo "sawlog:     $(calc "round($s_secs,1)") s, $(calc "round($events/$s_secs)") events/s, $(calc "round($ndjson_bytes/1e6/$s_secs,1)") MB/s NDJSON," \
      "$(calc "round($ndjson_bytes/1e6/$s_cpu,1)") MB/s per core (server CPU $(calc "round($s_cpu,1)") s), peak RSS $((rss_kb/1024)) MiB"
+echo "            merges done ${settle_secs} s later (server CPU ${settle_cpu} s more)"
 echo "            on disk $(calc "round($s_disk/1e6)") MB: raw text / disk = x$(calc "round($raw_bytes/$s_disk,2)"); needle found in $found lines (17 planted)"
 
 # --- zstd -3 of the raw text

@@ -6,7 +6,9 @@
 //   - a column that decodes, encoded again, decodes to the same values (encodings are lossless);
 //   - an integer column encodes to the same bytes from its integers as from their text;
 //   - a templated column (store/templated.h) opened in place rebuilds the values DecodeColumn
-//     gives, and any column's values encoded templated decode to the same values.
+//     gives, its variable streams hold a line per present row, and any column's values encoded
+//     templated decode to the same values.
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +46,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<std::optional<std::string_view>> rebuilt;
     const bool rebuilt_ok = templated.Rebuild(&text, &rebuilt).ok();
     if (rebuilt_ok != ok || (ok && rebuilt != values)) __builtin_trap();
+    // What a search reads (query/template_search.h): a line per present row in each stream.
+    for (size_t k = 0; rebuilt_ok && templated.split() && k < sawlog::kVariableKinds; ++k) {
+      auto vars = templated.Variables(static_cast<sawlog::VariableKind>(k));
+      if (!vars.ok() || static_cast<size_t>(std::count(vars->begin(), vars->end(), sawlog::kRowEnd)) != templated.presence().count)
+        __builtin_trap();
+    }
   }
   if (!ok) return 0;
   if (values.size() != rows) __builtin_trap();

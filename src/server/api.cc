@@ -228,19 +228,22 @@ Result<Api::Delivered> Api::Deliver(std::string_view receiver, std::string_view 
   }
   // Before the WAL: what is stored and acknowledged is the processed event. Events a pipeline
   // drops are still acknowledged as received: dropping is the configuration's choice, not the
-  // sender's error. Events routed to several tenants are one append per tenant, each durable.
-  // The pipeline works on a copy: a retry after a push-back must start again from the originals.
+  // sender's error. Events routed to several tenants are one append, all stored or none: a
+  // retry after a push-back stores no tenant's events twice. The pipeline works on a copy: a
+  // retry must start again from the originals.
   auto routed = pipeline::RunOnEvents(*pipe, std::vector<Event>(events), std::string(tenant),
                                       pipeline::ProcessContext{.now_ns = now_ns});
   metrics_.Add("sawlog_dropped_events_total{receiver=\"" + std::string(receiver) + "\"}", routed.dropped);
   out.dropped = routed.dropped;
+  std::vector<TenantEvents> batches;
+  size_t n = 0;
   for (auto& [to, batch] : routed.by_tenant) {
-    const size_t n = batch.size();
-    Status st = store_->Append(to, std::move(batch));
-    if (!st.ok()) return st.Annotate("tenant '" + to + "'");
-    CountEvents(receiver, n);
-    out.stored += n;
+    batches.push_back({to, &batch});
+    n += batch.size();
   }
+  RETURN_IF_ERROR(store_->AppendAll(batches));
+  CountEvents(receiver, n);
+  out.stored = n;
   events.clear();
   return out;
 }

@@ -335,7 +335,7 @@ std::optional<std::string> EncodeTemplatedColumn(const std::vector<std::optional
   for (const auto& v : values)
     if (v) present.push_back(*v);
   std::string out = PresenceHeader(values.size(), present.size(), [&](size_t i) { return values[i].has_value(); });
-  out[0] = static_cast<char>(ColumnEncoding::kTemplated);
+  out[0] = static_cast<char>(ColumnEncoding::kTemplatedSplit);
   if (!EncodeTemplated(present, zstd_level, always, &out)) return std::nullopt;
   return out;
 }
@@ -400,7 +400,8 @@ Status DecodeTypedColumn(std::string_view data, size_t rows, TypedColumn* out) {
   out->strings.clear();
   out->text.clear();
   switch (encoding) {
-    case ColumnEncoding::kTemplated: {
+    case ColumnEncoding::kTemplated:
+    case ColumnEncoding::kTemplatedSplit: {
       out->kind = TypedColumn::Kind::kStrings;
       TemplatedColumn templated;
       RETURN_IF_ERROR(templated.Open(whole, rows));

@@ -20,7 +20,8 @@ enum class ColumnEncoding : uint8_t {
   kInt = 2,    // canonical decimal integers: zig-zag varint deltas
   kRaw = 3,    // lengths, then the bytes
   kPacked = 4, // canonical decimal integers: deltas bit-packed in groups of kPackedGroup (part version 4)
-  kTemplated = 5,  // text as templates and variables (store/templated.h; part version 5)
+  kTemplated = 5,  // text as templates and variables in one stream (store/templated.h; part version 5, read only)
+  kTemplatedSplit = 6,  // text as templates and variables in streams by kind and row (part version 6)
 };
 
 inline constexpr size_t kPackedGroup = 128;

@@ -143,7 +143,8 @@ class OutputBlock {
 
 }  // namespace
 
-Result<PartSummary> MergeParts(Env* env, const std::vector<const PartReader*>& inputs, const std::string& path) {
+Result<PartSummary> MergeParts(Env* env, const std::vector<const PartReader*>& inputs, const std::string& path,
+                               bool lasting) {
   std::set<std::string_view> streams;
   uint64_t input_bytes = 0, input_rows = 0;
   for (const PartReader* p : inputs) {
@@ -153,7 +154,8 @@ Result<PartSummary> MergeParts(Env* env, const std::vector<const PartReader*>& i
     }
     input_bytes += p->size();
   }
-  const int level = input_bytes < part::kSmallMergeBytes ? part::kSmallMergeZstdLevel : part::kMergeZstdLevel;
+  const int level =
+      input_bytes < part::kSmallMergeBytes && !lasting ? part::kSmallMergeZstdLevel : part::kMergeZstdLevel;
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, level));
   OutputBlock output(writer.get());
   // Each input's blocks are in (stream, time) order: a stream's blocks follow one another.
@@ -213,6 +215,15 @@ std::vector<size_t> PickMerge(const std::vector<PartMeta>& parts) {
     start = end;
   }
   return {};
+}
+
+std::vector<size_t> PickSettledMerge(const std::vector<PartMeta>& parts, const std::vector<bool>& lasting) {
+  std::vector<size_t> pick;
+  for (size_t i = 0; i < parts.size(); ++i)
+    if (!lasting[i] && parts[i].bytes < part::kSmallMergeBytes) pick.push_back(i);
+  std::sort(pick.begin(), pick.end(), [&](size_t a, size_t b) { return parts[a].bytes < parts[b].bytes; });
+  if (pick.size() > kMaxMergeParts) pick.resize(kMaxMergeParts);
+  return pick;
 }
 
 }  // namespace sawlog

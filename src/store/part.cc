@@ -463,8 +463,8 @@ Result<TemplatedColumn*> BlockReader::Templated(std::string_view name) {
   if (columns[c].codec != kCodecNone) return nullptr;
   std::string_view raw;
   RETURN_IF_ERROR(RawOf(c, &raw));
-  if (raw.empty() || static_cast<ColumnEncoding>(static_cast<uint8_t>(raw[0])) != ColumnEncoding::kTemplated)
-    return nullptr;
+  const auto encoding = raw.empty() ? ColumnEncoding::kRaw : static_cast<ColumnEncoding>(static_cast<uint8_t>(raw[0]));
+  if (encoding != ColumnEncoding::kTemplated && encoding != ColumnEncoding::kTemplatedSplit) return nullptr;
   auto t = std::make_unique<TemplatedColumn>();
   Status st = t->Open(raw, rows_);
   if (!st.ok()) return Corrupt(c, st.message());

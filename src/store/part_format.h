@@ -16,9 +16,10 @@
 namespace sawlog::part {
 
 inline constexpr uint64_t kPartMagic = 0x3154524150574153ull;  // "SAWPART1"
-inline constexpr uint32_t kPartVersion = 5;
-// The oldest version still read: 4 and 5 only added encodings (ColumnEncoding::kPacked,
-// kTemplated), so older parts read as before, while an older binary refuses a newer part.
+inline constexpr uint32_t kPartVersion = 6;
+// The oldest version still read: 4, 5 and 6 only added encodings (ColumnEncoding::kPacked,
+// kTemplated, kTemplatedSplit), so older parts read as before, while an older binary refuses a
+// newer part.
 inline constexpr uint32_t kMinPartVersion = 3;
 inline constexpr size_t kPartFooterSize = 40;
 inline constexpr const char* kPartSuffix = ".part";

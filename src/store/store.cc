@@ -84,7 +84,7 @@ struct MemTable {
 struct LivePart {
   PartMeta meta;
   std::unique_ptr<PartReader> reader;
-  int64_t live_since_ns = 0;  // Env::NowNanos() when it joined the live parts (0: found at start)
+  int64_t added_ns = 0;  // when this process opened or wrote it (Env::NowNanos)
 };
 
 constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
@@ -398,9 +398,7 @@ class StoreImpl final : public Store {
     for (const auto& meta : manifest_.parts) {
       auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()), &bloom_cache_);
       if (!reader.ok()) return reader.status();
-      // Live since "ever": a flushed part found at start waits for no tier (no flush is on its
-      // way to join it), so it gets its filters from the first maintenance round.
-      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), /*live_since_ns=*/0}));
+      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), env_->NowNanos()}));
     }
     head_ = std::make_unique<MemTable>();
     head_->max_seq = manifest_.flushed_seq;
@@ -426,23 +424,27 @@ class StoreImpl final : public Store {
     return Status::Ok();
   }
 
-  using Store::Append;
-  Status Append(std::string_view tenant, std::vector<Event>&& events) override {
+  Status AppendAll(std::span<const TenantEvents> batches) override {
     if (closed_) return Status::Unavailable("the store is shutting down");
-    if (!IsValidTenant(tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(tenant) + "'");
-    if (events.empty()) return Status::Ok();
+    Writer w;
+    for (const TenantEvents& b : batches) {
+      if (!IsValidTenant(b.tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(b.tenant) + "'");
+      if (!b.events->empty()) w.batches.push_back({b, {}});
+    }
+    if (w.batches.empty()) return Status::Ok();
     if (unflushed_bytes_ > opt_.max_head_bytes) {
       bg_cv_.notify_all();
       return Status::ResourceExhausted("ingest buffer full: " + std::to_string(unflushed_bytes_ >> 20) +
                                        " MiB not yet written to parts; retry shortly");
     }
-    Writer w;
-    w.tenant = tenant;
-    w.events = &events;
-    EncodeWalPayload(&w.payload, tenant, events);
-    // Refused here, alone, rather than failing the whole commit group it would join.
-    if (w.payload.size() > wal::kWalMaxRecordBytes)
-      return Status::TooLarge("a batch of " + std::to_string(w.payload.size()) + " bytes is larger than the WAL's record limit");
+    // A WAL record per tenant, all in the commit group's one write and fsync.
+    for (auto& [b, payload] : w.batches) {
+      EncodeWalPayload(&payload, b.tenant, *b.events);
+      // Refused here, alone, rather than failing the whole commit group it would join.
+      if (payload.size() > wal::kWalMaxRecordBytes)
+        return Status::TooLarge("a batch of " + std::to_string(payload.size()) + " bytes is larger than the WAL's record limit");
+      w.bytes += payload.size();
+    }
 
     std::unique_lock lock(commit_mu_);
     writers_.push_back(&w);
@@ -454,10 +456,10 @@ class StoreImpl final : public Store {
     std::vector<std::string_view> payloads;
     size_t bytes = 0;
     for (Writer* x : writers_) {
-      if (!group.empty() && bytes + x->payload.size() > kMaxCommitGroupBytes) break;
+      if (!group.empty() && bytes + x->bytes > kMaxCommitGroupBytes) break;
       group.push_back(x);
-      payloads.push_back(x->payload);
-      bytes += x->payload.size();
+      for (const auto& [b, payload] : x->batches) payloads.push_back(payload);
+      bytes += x->bytes;
     }
     lock.unlock();
     Status st;
@@ -473,9 +475,11 @@ class StoreImpl final : public Store {
         if (has_listeners_.load(std::memory_order_acquire)) {
           std::lock_guard listeners_lock(listeners_mu_);
           for (Writer* x : group)
-            for (AppendListener* l : listeners_) l->OnAppend(x->tenant, *x->events);
+            for (const auto& [b, payload] : x->batches)
+              for (AppendListener* l : listeners_) l->OnAppend(b.tenant, *b.events);
         }
-        for (Writer* x : group) head_->Add(std::string(x->tenant), std::move(*x->events));
+        for (Writer* x : group)
+          for (const auto& [b, payload] : x->batches) head_->Add(std::string(b.tenant), std::move(*b.events));
         head_->max_seq = seq.value();
         unflushed_bytes_ += head_->bytes - before;
       }
@@ -639,9 +643,8 @@ class StoreImpl final : public Store {
 
  private:
   struct Writer {
-    std::string_view tenant;
-    std::vector<Event>* events = nullptr;
-    std::string payload;
+    std::vector<std::pair<TenantEvents, std::string>> batches;  // each with its WAL payload
+    size_t bytes = 0;                                            // of the payloads
     Status status;
     bool done = false;
     std::condition_variable cv;
@@ -722,9 +725,10 @@ class StoreImpl final : public Store {
     RETURN_IF_ERROR(ApplyRetention());
     // Between merges, a shutdown wins: the remaining merges wait for the next start.
     while (!StopRequested()) {
-      std::vector<std::shared_ptr<LivePart>> inputs = PickPartsToMerge();
+      bool lasting = false;
+      std::vector<std::shared_ptr<LivePart>> inputs = PickPartsToMerge(&lasting);
       if (inputs.empty()) return Status::Ok();
-      RETURN_IF_ERROR(Merge(inputs));
+      RETURN_IF_ERROR(Merge(inputs, lasting));
     }
     return Status::Ok();
   }
@@ -734,38 +738,62 @@ class StoreImpl final : public Store {
     return stop_;
   }
 
-  // The parts of the first partition that needs a merge: by size tiers (PickMerge), else its
-  // flushed parts (without bloom filters) that no tier took within unfiltered_merge_delay_ns,
-  // so that every part that stays has filters.
-  std::vector<std::shared_ptr<LivePart>> PickPartsToMerge() {
+  // The parts of the first partition that needs a merge by size tiers, else of the first settled
+  // one with parts to make last (*lasting set), else the flushed parts (without bloom filters)
+  // that no tier took within unfiltered_merge_delay_ns in a partition that never settles.
+  std::vector<std::shared_ptr<LivePart>> PickPartsToMerge(bool* lasting) {
     std::shared_lock state(state_mu_);
     std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<LivePart>>> partitions;
     for (const auto& p : parts_) partitions[{p->meta.tenant, p->meta.day}].push_back(p);
-    for (auto& [key, parts] : partitions) {
-      std::vector<PartMeta> metas;
-      for (const auto& p : parts) metas.push_back(p->meta);
-      std::vector<size_t> pick = PickMerge(metas);
-      if (pick.empty()) continue;
-      std::vector<std::shared_ptr<LivePart>> out;
-      for (size_t i : pick) out.push_back(parts[i]);
-      return out;
+    auto pick_with = [&](bool settled) -> std::vector<std::shared_ptr<LivePart>> {
+      const int64_t now = env_->NowNanos();
+      for (auto& [key, parts] : partitions) {
+        std::vector<PartMeta> metas;
+        std::vector<bool> lasting_parts;
+        int64_t newest = 0;
+        for (const auto& p : parts) {
+          metas.push_back(p->meta);
+          lasting_parts.push_back(p->reader->has_msg_pairs());  // only parts written to last have pairs
+          newest = std::max(newest, p->added_ns);
+        }
+        if (settled && now - newest < opt_.settle_ns) continue;
+        std::vector<size_t> pick = settled ? PickSettledMerge(metas, lasting_parts) : PickMerge(metas);
+        if (pick.empty()) continue;
+        std::vector<std::shared_ptr<LivePart>> out;
+        for (size_t i : pick) out.push_back(parts[i]);
+        return out;
+      }
+      return {};
+    };
+    auto out = pick_with(false);
+    if (out.empty() && opt_.settle_ns >= 0) {
+      out = pick_with(true);
+      *lasting = !out.empty();
     }
+    if (out.empty()) out = PickUnfiltered(partitions);
+    return out;
+  }
+
+  // Of the first partition with one due: its flushed parts (without bloom filters), at most
+  // kMaxMergeParts, once one of them has waited unfiltered_merge_delay_ns for a tier.
+  std::vector<std::shared_ptr<LivePart>> PickUnfiltered(
+      const std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<LivePart>>>& partitions) {
     const int64_t now = env_->NowNanos();
-    for (auto& [key, parts] : partitions) {
+    for (const auto& [key, parts] : partitions) {
       std::vector<std::shared_ptr<LivePart>> unfiltered;
       bool due = false;
       for (const auto& p : parts) {
         if (p->reader->has_filters() || unfiltered.size() == kMaxMergeParts) continue;
         unfiltered.push_back(p);
         // A clock set back counts as time passed.
-        due = due || now - p->live_since_ns >= opt_.unfiltered_merge_delay_ns || now < p->live_since_ns;
+        due = due || now - p->added_ns >= opt_.unfiltered_merge_delay_ns || now < p->added_ns;
       }
       if (due) return unfiltered;
     }
     return {};
   }
 
-  Status Merge(const std::vector<std::shared_ptr<LivePart>>& inputs) {
+  Status Merge(const std::vector<std::shared_ptr<LivePart>>& inputs, bool lasting) {
     PartMeta meta;
     meta.tenant = inputs[0]->meta.tenant;
     meta.day = inputs[0]->meta.day;
@@ -776,7 +804,7 @@ class StoreImpl final : public Store {
     const std::string path = JoinPath(opt_.dir, meta.RelativePath());
     std::vector<const PartReader*> readers;
     for (const auto& p : inputs) readers.push_back(p->reader.get());
-    auto summary = MergeParts(env_, readers, path + ".tmp");
+    auto summary = MergeParts(env_, readers, path + ".tmp", lasting);
     Status st = summary.status();
     if (st.ok()) st = env_->RenameFile(path + ".tmp", path);
     if (st.ok()) st = env_->SyncDir(DirName(path));

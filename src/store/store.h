@@ -14,6 +14,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,15 +45,19 @@ struct StoreOptions {
   int64_t retention_ns = 0;
   // Drop the oldest day partitions while parts take more bytes than this (0: no limit).
   uint64_t max_disk_bytes = 0;
+  // A partition no part has been added to for this long (a past day, or a pause in ingest) has
+  // its short-lived parts merged into one that lasts (merge.h, PickSettledMerge); negative: never.
+  int64_t settle_ns = 30 * 1'000'000'000ll;
   // Memory for bloom filters kept between searches (least recently used leave first).
   size_t bloom_cache_bytes = 64u << 20;
   // Start the background flusher and the maintenance thread (merges, retention); tests turn
   // them off and call Flush() and Maintain() themselves.
   bool background_flush = true;
-  // Flushed parts have no bloom filters (merges write them): those that no size tier merges
-  // within this long (or found at start) are merged among themselves, so that searches of older
+  // Flushed parts have no bloom filters (merges write them): a size tier takes them within
+  // seconds, a partition that settles (settle_ns) makes them last; those still without filters
+  // this long after they were written are merged among themselves, so that searches of older
   // data always have filters.
-  int64_t unfiltered_merge_delay_ns = 10'000'000'000;
+  int64_t unfiltered_merge_delay_ns = 60'000'000'000;
   // Tests: flushed parts store _msg as templates and variables whatever the sizes (as the merges
   // that keep their parts do where that is smaller), so that searches on templates are tested.
   bool always_template = false;
@@ -254,6 +259,12 @@ class AppendListener {
   virtual void OnAppend(std::string_view tenant, const std::vector<Event>& events) = 0;
 };
 
+// One tenant's events, in an append of several tenants' at once.
+struct TenantEvents {
+  std::string_view tenant;
+  std::vector<Event>* events;
+};
+
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(StoreOptions options);
@@ -262,10 +273,17 @@ class Store {
   // Makes events durable for tenant and visible to scans. Each event's ingest_time must be set.
   // Takes the events only when it succeeds: on an error they are left as they were, so a caller
   // pushed back (ResourceExhausted, NoSpace) can retry them without keeping a copy.
-  virtual Status Append(std::string_view tenant, std::vector<Event>&& events) = 0;
+  Status Append(std::string_view tenant, std::vector<Event>&& events) {
+    const TenantEvents one{tenant, &events};
+    return AppendAll(std::span<const TenantEvents>(&one, 1));
+  }
   Status Append(std::string_view tenant, const std::vector<Event>& events) {
     return Append(tenant, std::vector<Event>(events));
   }
+  // As Append, for several tenants' events (the batches a pipeline routed) in one commit: all
+  // durable and visible, or on an error none, each left as it was, so that a retry after a
+  // push-back stores no tenant's events twice.
+  virtual Status AppendAll(std::span<const TenantEvents> batches) = 0;
   virtual Status Scan(const ScanRequest& request, ScanVisitor* visitor) = 0;
   // From now on, listener hears of every committed batch until Unsubscribe (which returns
   // only once no call to it is running).

@@ -242,7 +242,7 @@ TEST(Column, DamageIsReportedNotTrusted) {
 void TemplatedRoundTrip(const Values& values) {
   for (int level : {1, 9}) {
     std::string data = *EncodeTemplatedColumn(values, level, true);
-    ASSERT_EQ(static_cast<ColumnEncoding>(data[0]), ColumnEncoding::kTemplated);
+    ASSERT_EQ(static_cast<ColumnEncoding>(data[0]), ColumnEncoding::kTemplatedSplit);
     Values back;
     std::vector<std::string> storage;
     Status st = DecodeColumn(data, values.size(), &back, &storage);
@@ -257,27 +257,31 @@ void TemplatedRoundTrip(const Values& values) {
     TemplatedColumn t;
     st = t.Open(data, values.size());
     ASSERT_TRUE(st.ok()) << st.ToString();
-    // The variables are every row's tokens with digits, in order; each row's template has as
-    // many marks.
-    auto vars = t.Variables();
-    ASSERT_TRUE(vars.ok());
-    std::string want;
+    // Each kind's stream is every row's tokens with digits of that kind, in order, a line per
+    // present row; each row's template has a mark of the kind for each.
+    ASSERT_TRUE(t.ReadTemplates().ok());
+    std::array<std::string, kVariableKinds> want;
     for (size_t r = 0; r < values.size(); ++r) {
-      uint32_t count = 0;
-      if (values[r])
-        ForEachToken(*values[r], [&](std::string_view tok) {
-          if (tok.find_first_of("0123456789") == std::string_view::npos) return;
-          (want += tok) += kVariableEnd;
-          ++count;
-        });
-      if (values[r]) {
-        ASSERT_NE(t.row_ids()[r], TemplatedColumn::kAbsent);
-        EXPECT_EQ(t.marks()[t.row_ids()[r]], count) << "row " << r;
-      } else {
+      if (!values[r]) {
         EXPECT_EQ(t.row_ids()[r], TemplatedColumn::kAbsent);
+        continue;
       }
+      std::string marks;
+      ForEachToken(*values[r], [&](std::string_view tok) {
+        if (tok.find_first_of("0123456789") == std::string_view::npos) return;
+        const bool mixed = tok.find_first_not_of("0123456789") != std::string_view::npos;
+        (want[mixed] += tok) += kVariableEnd;
+        marks += mixed ? kMixedMark : kDigitsMark;
+      });
+      for (auto& w : want) w += kRowEnd;
+      ASSERT_NE(t.row_ids()[r], TemplatedColumn::kAbsent);
+      std::string template_marks;
+      for (char c : t.templates()[t.row_ids()[r]])
+        if (c == kDigitsMark || c == kMixedMark) template_marks += c;
+      EXPECT_EQ(template_marks, marks) << "row " << r;
     }
-    EXPECT_EQ(vars.value(), want);
+    EXPECT_EQ(t.Variables(VariableKind::kDigits).value(), want[0]);
+    EXPECT_EQ(t.Variables(VariableKind::kMixed).value(), want[1]);
   }
 }
 
@@ -301,11 +305,13 @@ TEST(TemplatedColumn, SplitsTokensWithDigitsFromTheText) {
   std::string data = *EncodeTemplatedColumn(values, 1, true);
   TemplatedColumn t;
   ASSERT_TRUE(t.Open(data, values.size()).ok());
+  ASSERT_TRUE(t.ReadTemplates().ok());
   ASSERT_EQ(t.templates().size(), 2u);
-  EXPECT_EQ(t.templates()[0], "GET /0/b HTTP/0.0");
+  EXPECT_EQ(t.templates()[0], "GET /1/b HTTP/0.0");
   EXPECT_EQ(t.templates()[1], "ERROR x");
   EXPECT_EQ(t.row_ids(), (std::vector<uint32_t>{0, 0, 1}));
-  EXPECT_EQ(t.Variables().value(), "a1\n1\n1\na2\n1\n1\n");
+  EXPECT_EQ(t.Variables(VariableKind::kDigits).value(), "1 1 \n1 1 \n\n");
+  EXPECT_EQ(t.Variables(VariableKind::kMixed).value(), "a1 \na2 \n\n");
 }
 
 TEST(TemplatedColumn, ManyDistinctTemplates) {
@@ -348,6 +354,38 @@ TEST(TemplatedColumn, DamageIsReportedNotTrusted) {
         (void)t.Rebuild(&text, &back);
       }
     }
+}
+
+// Parts of version 5 hold the first templated encoding: one variable stream, every variable
+// marked '0' and followed by a line end, no row ends.
+TEST(TemplatedColumn, ReadsFormat5) {
+  const Values values = {"a 1 b x22", "c 333", std::nullopt, "d"};
+  std::string v5 = {static_cast<char>(ColumnEncoding::kTemplated), 1, 0x0b};  // rows 0, 1 and 3
+  auto section = [&](std::string_view raw) {
+    v5.push_back(0);  // stored
+    PutVarint64(&v5, raw.size());
+    PutLengthPrefixed(&v5, raw);
+  };
+  std::string templates;
+  PutVarint64(&templates, 3);
+  for (std::string_view t : {"a 0 b 0", "c 0", "d"}) PutLengthPrefixed(&templates, t);
+  templates += std::string{0, 1, 2};
+  section(templates);
+  section("1\nx22\n333\n");
+  Values back;
+  std::vector<std::string> storage;
+  ASSERT_TRUE(DecodeColumn(v5, values.size(), &back, &storage).ok());
+  EXPECT_EQ(back, values);
+  TemplatedColumn t;
+  ASSERT_TRUE(t.Open(v5, values.size()).ok());
+  EXPECT_FALSE(t.split());
+  EXPECT_FALSE(t.Variables(VariableKind::kMixed).ok());
+  // A mark of the second kind is not format 5's.
+  std::string bad = v5;
+  bad[bad.find("c 0") + 2] = kMixedMark;
+  EXPECT_EQ(DecodeColumn(bad, values.size(), &back, &storage).code(), Code::kCorruption);
+  for (size_t cut = 0; cut < v5.size(); ++cut)
+    EXPECT_FALSE(DecodeColumn(v5.substr(0, cut), values.size(), &back, &storage).ok()) << cut;
 }
 
 TEST(BloomFilter, HasNoFalseNegativesAndFewFalsePositives) {

@@ -158,16 +158,34 @@ std::vector<std::string> TestFiles() {
 INSTANTIATE_TEST_SUITE_P(Data, QueryFiles, ::testing::ValuesIn(TestFiles()),
                          [](const auto& info) { return std::filesystem::path(info.param).stem().string(); });
 
+// A stored row with its stream and _msg (nullopt: the row has none).
+class BlockRow final : public RowView {
+ public:
+  explicit BlockRow(std::optional<std::string_view> msg) : msg_(msg) {}
+  int64_t time() const override { return kNow; }
+  std::optional<std::string_view> Find(std::string_view name) const override {
+    if (name == "_stream") return "{app=\"x\"}";
+    return name == "_msg" ? msg_ : std::nullopt;
+  }
+  void ForEachField(const std::function<void(std::string_view, std::string_view)>& fn) const override {
+    fn("_stream", *Find("_stream"));
+    if (msg_) fn("_msg", *msg_);
+  }
+
+ private:
+  std::optional<std::string_view> msg_;
+};
+
 // Differential: the per-template answer of TemplateSearch against the matcher on every rebuilt
 // value, over random messages (words, words with digits, mixed case, UTF-8, separators) and
 // random words and phrases drawn from the same pieces.
 TEST(TemplateSearch, AnswersAsTheMatcherOnEveryValue) {
   std::mt19937 rng(20240601);
   const std::vector<std::string> pieces = {"block", "Block", "BLOCK", "blk_1", "blk_12", "BLK_1", "x9", "9x", "0",
-                                           "42",    "café",  "café2", "É1",    "size",   "of",     "a",   "_",  "__1"};
+                                           "42",    "1",     "café",  "café2", "É1",    "size",   "of",     "a",   "_",  "__1"};
   const std::vector<std::string> seps = {" ", "  ", "/", ".", ":", "-", ", ", "[", "]", "\t", "é."};
   auto piece = [&] { return pieces[rng() % pieces.size()]; };
-  size_t decided_by_template = 0, decided_by_variables = 0, undecided = 0;
+  size_t decided_by_template = 0, decided_by_variables = 0, compound = 0, undecided = 0;
   for (int round = 0; round < 40; ++round) {
     std::vector<std::string> texts;
     const size_t rows = 1 + rng() % 200;
@@ -185,11 +203,25 @@ TEST(TemplateSearch, AnswersAsTheMatcherOnEveryValue) {
     const std::string chunk = *EncodeTemplatedColumn(values, 1, true);
     TemplatedColumn column;
     ASSERT_TRUE(column.Open(chunk, rows).ok());
-    for (int q = 0; q < 30; ++q) {
+    // A word, or a phrase of up to three pieces.
+    auto leaf = [&] {
       std::string text;
       const size_t words = 1 + rng() % 3;
       for (size_t w = 0; w < words; ++w) text += (w ? " " : "") + piece();
       if (words > 1 || rng() % 2) text = "\"" + text + "\"";
+      return text;
+    };
+    for (int q = 0; q < 60; ++q) {
+      // Half alone, half joined with AND, OR, NOT, `-`, parentheses and a stream selector.
+      std::string text = leaf();
+      switch (q % 2 ? rng() % 6 : 6) {
+        case 0: text += " " + leaf(); break;
+        case 1: text += " OR " + leaf(); break;
+        case 2: text = "NOT " + text; break;
+        case 3: text = "-" + text + " " + leaf(); break;
+        case 4: text = "(" + text + " OR " + leaf() + ") AND NOT " + leaf(); break;
+        case 5: text = "_stream:{app=\"x\"} " + text + " OR " + leaf(); break;
+      }
       auto parsed = ParseQuery(text, kNow);
       ASSERT_TRUE(parsed.ok()) << text;
       auto search = TemplateSearch::For(parsed->filter.get());
@@ -202,20 +234,21 @@ TEST(TemplateSearch, AnswersAsTheMatcherOnEveryValue) {
       ASSERT_TRUE(decided.ok());
       ASSERT_TRUE(*decided);
       Matcher matcher(parsed->filter.get());
-      bool digits = false;
-      for (const auto& t : parsed->filter->tokens) digits |= t.find_first_of("0123456789") != std::string::npos;
+      const bool digits = text.find_first_of("0123456789") != std::string::npos;
       ++(digits ? decided_by_variables : decided_by_template);
+      compound += parsed->filter->children.size() > 0;
       for (size_t r = 0; r < rows; ++r) {
-        Event e;
-        e.msg = values[r].value_or("");
-        const bool want = values[r] && matcher.Matches(e);
-        EXPECT_EQ(match[r] != 0, want) << "query " << text << " on '" << texts[r] << "'";
+        // A row of the block: its stream (which the scan selects by before templates are asked)
+        // and _msg, absent in some rows.
+        const bool want = matcher.Matches(BlockRow(values[r]));
+        EXPECT_EQ(match[r] != 0, want) << "query " << text << " on '" << values[r].value_or("<absent>") << "'";
       }
     }
   }
-  // Both ways of deciding were tested, and some queries were left to the rows.
+  // Both ways of deciding were tested, alone and joined, and some queries were left to the rows.
   EXPECT_GT(decided_by_template, 100u);
   EXPECT_GT(decided_by_variables, 100u);
+  EXPECT_GT(compound, 150u);
   EXPECT_GT(undecided, 10u);
 }
 
@@ -379,9 +412,10 @@ TEST(StatsFold, ManyGroupsAcrossBlocksCountEveryRow) {
       e.time = e.ingest_time = kNow - static_cast<int64_t>(rng() % 36000) * kNanosPerSecond / 10;
       e.stream = CanonicalStream({{"service", "web"}});
       e.msg = "request";
-      // Skewed: a few paths in most blocks, most paths in one block or two.
-      const uint32_t x = rng() % 4000;
-      const std::string path = "/p/" + std::to_string(x < 2000 ? x % 20 : x);
+      // Skewed: a few paths in most blocks, most paths in one block or two; every other block
+      // mostly distinct (grouped by looking each row up directly, ReadKeyColumn).
+      const uint32_t x = rng() % 4000, shared = batch % 2 ? 2000 : 400;
+      const std::string path = "/p/" + std::to_string(x < shared ? x % 20 : x);
       e.fields.push_back({"path", path});
       ++by_path[path];
       ++by_minute[e.time / (60 * kNanosPerSecond)];

@@ -13,11 +13,12 @@ class FakeStore : public Store {
   Status refuse = Status::Ok();
   std::vector<std::pair<std::string, Event>> appended;
 
-  using Store::Append;
-  Status Append(std::string_view tenant, std::vector<Event>&& events) override {
+  Status AppendAll(std::span<const TenantEvents> batches) override {
     if (!refuse.ok()) return refuse;
-    for (auto& e : events) appended.emplace_back(std::string(tenant), std::move(e));
-    events.clear();
+    for (const auto& b : batches) {
+      for (auto& e : *b.events) appended.emplace_back(std::string(b.tenant), std::move(e));
+      b.events->clear();
+    }
     return Status::Ok();
   }
   Status Scan(const ScanRequest&, ScanVisitor*) override { return Status::Unsupported("fake"); }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -58,12 +59,16 @@ class TokenFilter final : public BlockFilter {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override { SetLogEnabled(false); }
-  std::unique_ptr<Store> OpenStore(Env* env) {
+  // A store in /data on env, flushed and maintained only when a test says so.
+  static StoreOptions Options(Env* env) {
     StoreOptions o;
     o.dir = "/data";
     o.env = env;
     o.background_flush = false;
-    auto s = Store::Open(o);
+    return o;
+  }
+  std::unique_ptr<Store> OpenStore(Env* env) {
+    auto s = Store::Open(Options(env));
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
   }
@@ -136,6 +141,40 @@ TEST_F(StoreTest, EventsGoToTheirDayPartitionAndTimeRangesPrune) {
   Collect c;
   ASSERT_TRUE(store->Scan(req, &c).ok());
   EXPECT_EQ(c.Ids(), (std::multiset<std::string>{"new"}));
+}
+
+TEST_F(StoreTest, SeveralTenantsAppendAllOrNothing) {
+  MemEnv env;
+  StoreOptions o = Options(&env);
+  o.max_head_bytes = 1;  // the head is full once anything is in it
+  auto store = std::move(Store::Open(o)).value();
+  std::vector<Event> a = {MakeEvent("a1", kBase), MakeEvent("a2", kBase + 1)}, b = {MakeEvent("b1", kBase)};
+  std::vector<Event> bad = {MakeEvent("x", kBase)};
+  // A tenant the store refuses fails the whole append, before anything is written.
+  std::vector<TenantEvents> with_bad = {{"a", &a}, {"no/such tenant", &bad}};
+  EXPECT_EQ(store->AppendAll(with_bad).code(), Code::kInvalidArgument);
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_TRUE(ScanIds(store.get(), "a").empty());
+  std::vector<TenantEvents> both = {{"a", &a}, {"b", &b}};
+  ASSERT_TRUE(store->AppendAll(both).ok());
+  EXPECT_TRUE(a.empty());
+  EXPECT_TRUE(b.empty());
+  EXPECT_EQ(ScanIds(store.get(), "a"), (std::multiset<std::string>{"a1", "a2"}));
+  EXPECT_EQ(ScanIds(store.get(), "b"), (std::multiset<std::string>{"b1"}));
+  // Pushed back: neither tenant's events are taken, so the retry stores each once.
+  std::vector<Event> a3 = {MakeEvent("a3", kBase + 2)}, b2 = {MakeEvent("b2", kBase + 2)};
+  std::vector<TenantEvents> again = {{"a", &a3}, {"b", &b2}};
+  EXPECT_EQ(store->AppendAll(again).code(), Code::kResourceExhausted);
+  EXPECT_EQ(a3.size(), 1u);
+  EXPECT_EQ(b2.size(), 1u);
+  ASSERT_TRUE(store->Flush().ok());
+  ASSERT_TRUE(store->AppendAll(again).ok());
+  EXPECT_EQ(ScanIds(store.get(), "a"), (std::multiset<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(ScanIds(store.get(), "b"), (std::multiset<std::string>{"b1", "b2"}));
+  auto crashed = env.CrashCopy();
+  auto reopened = OpenStore(crashed.get());
+  EXPECT_EQ(ScanIds(reopened.get(), "a"), (std::multiset<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(ScanIds(reopened.get(), "b"), (std::multiset<std::string>{"b1", "b2"}));
 }
 
 TEST_F(StoreTest, AcknowledgedEventsSurviveACrashBeforeFlush) {
@@ -286,13 +325,17 @@ TEST_F(StoreTest, MergesBoundThePartsAndKeepEveryEventOnce) {
   }
 }
 
-// Flushed parts have no bloom filters; those no size tier takes are merged among themselves
-// once they are unfiltered_merge_delay_ns old, so every part that stays has filters. A search
-// finds the same events either way (a part without filters is read in full).
+// Flushed parts have no bloom filters; those no size tier takes, in a partition that never
+// settles, are merged among themselves once they are unfiltered_merge_delay_ns old, so every part
+// that stays has filters. A search finds the same events either way (a part without filters is
+// read in full).
 TEST_F(StoreTest, FlushedPartsGetFiltersFromAMergeWithinTheDelay) {
   MemEnv env;
   env.SetNow(kBase);
-  auto store = OpenStore(&env);
+  StoreOptions never_settles = Options(&env);
+  never_settles.settle_ns = -1;
+  auto open = [&] { return std::move(Store::Open(never_settles)).value(); };
+  auto store = open();
   std::multiset<std::string> expected;
   for (int flush = 0; flush < 2; ++flush) {
     std::string id = "f" + std::to_string(flush);
@@ -334,11 +377,12 @@ TEST_F(StoreTest, FlushedPartsGetFiltersFromAMergeWithinTheDelay) {
   EXPECT_TRUE(found("absent").empty());
   ASSERT_TRUE(store->Maintain().ok());  // nothing left to do
   EXPECT_EQ(store->Stats().parts, 1u);
-  // A flushed part found at start (the last flush before a stop) waits for no delay.
+  // A flushed part found at start (the last flush before a stop) gets them as well.
   ASSERT_TRUE(store->Append("default", {MakeEvent("f2", kBase + 2)}).ok());
   store.reset();  // Close() flushes
-  store = OpenStore(&env);
+  store = open();
   EXPECT_EQ(filters(), std::vector<bool>({true, false}));
+  env.SetNow(kBase + 2 * StoreOptions().unfiltered_merge_delay_ns);
   ASSERT_TRUE(store->Maintain().ok());
   EXPECT_EQ(filters(), std::vector<bool>({true, true}));  // rewritten alone: two parts are no tier
   expected.insert("f2");
@@ -348,10 +392,7 @@ TEST_F(StoreTest, FlushedPartsGetFiltersFromAMergeWithinTheDelay) {
 TEST_F(StoreTest, RetentionDropsWholeOldDays) {
   MemEnv env;
   env.SetNow(kBase);
-  StoreOptions o;
-  o.dir = "/data";
-  o.env = &env;
-  o.background_flush = false;
+  StoreOptions o = Options(&env);
   o.retention_ns = 2 * kDay;
   auto store = std::move(Store::Open(o)).value();
   ASSERT_TRUE(store->Append("default", {MakeEvent("today", kBase), MakeEvent("yesterday", kBase - kDay),
@@ -366,10 +407,7 @@ TEST_F(StoreTest, RetentionDropsWholeOldDays) {
 
 TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
   MemEnv env;
-  StoreOptions o;
-  o.dir = "/data";
-  o.env = &env;
-  o.background_flush = false;
+  StoreOptions o = Options(&env);
   o.max_disk_bytes = 1;  // less than any part
   auto store = std::move(Store::Open(o)).value();
   ASSERT_TRUE(store->Append("default", {MakeEvent("d0", kBase), MakeEvent("d1", kBase - kDay),
@@ -377,6 +415,62 @@ TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
   ASSERT_TRUE(store->Flush().ok());
   ASSERT_TRUE(store->Maintain().ok());
   EXPECT_EQ(ScanIds(store.get()), (std::multiset<std::string>{"d0"}));
+}
+
+// The part files of a day partition, each with whether it was written to last (token pairs).
+std::map<std::string, bool> PartsOfDay(MemEnv* env, int64_t day_time) {
+  const std::string dir = "/data/tenants/default/" + FormatDay(day_time);
+  std::map<std::string, bool> out;
+  auto files = env->GetChildren(dir);
+  EXPECT_TRUE(files.ok()) << files.status().ToString();
+  if (!files.ok()) return out;
+  for (const auto& f : *files) {
+    if (!f.ends_with(".part")) continue;
+    auto part = PartReader::Open(env, dir + "/" + f);
+    EXPECT_TRUE(part.ok()) << part.status().ToString();
+    if (part.ok()) out[f] = (*part)->has_msg_pairs();
+  }
+  return out;
+}
+
+TEST_F(StoreTest, ASettledPartitionMergesItsShortLivedPartsIntoOneThatLasts) {
+  MemEnv env;
+  env.SetNow(kBase);
+  auto store = OpenStore(&env);
+  std::multiset<std::string> expected;
+  for (int flush = 0; flush < 3; ++flush) {  // fewer than a size tier merges
+    const std::string id = "f" + std::to_string(flush);
+    expected.insert(id);
+    ASSERT_TRUE(store->Append("default", {MakeEvent(id, kBase + flush)}).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(PartsOfDay(&env, kBase).size(), 3u);
+  // Not yet settled: parts keep coming in a busy partition, and size tiers merge them.
+  env.SetNow(kBase + StoreOptions().settle_ns - 1);
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(PartsOfDay(&env, kBase).size(), 3u);
+  env.SetNow(kBase + StoreOptions().settle_ns);
+  ASSERT_TRUE(store->Maintain().ok());
+  const auto settled = PartsOfDay(&env, kBase);
+  ASSERT_EQ(settled.size(), 1u);
+  EXPECT_TRUE(settled.begin()->second);
+  EXPECT_EQ(ScanIds(store.get()), expected);
+  // A part that lasts is left alone; a later short-lived one, once settled, is made to last too.
+  ASSERT_TRUE(store->Append("default", {MakeEvent("late", kBase + 10)}).ok());
+  expected.insert("late");
+  ASSERT_TRUE(store->Flush().ok());
+  env.SetNow(kBase + 3 * StoreOptions().settle_ns);
+  ASSERT_TRUE(store->Maintain().ok());
+  const auto later = PartsOfDay(&env, kBase);
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_TRUE(later.count(settled.begin()->first));
+  for (const auto& [file, lasting] : later) EXPECT_TRUE(lasting) << file;
+  ASSERT_TRUE(store->Maintain().ok());  // nothing left to do
+  EXPECT_EQ(PartsOfDay(&env, kBase), later);
+  EXPECT_EQ(ScanIds(store.get()), expected);
+  auto crashed = env.CrashCopy();
+  EXPECT_EQ(ScanIds(OpenStore(crashed.get()).get()), expected);
 }
 
 TEST_F(StoreTest, RepeatedAndOddFieldNamesSurviveTheColumns) {
@@ -403,11 +497,7 @@ TEST_F(StoreTest, RefusesToOpenPartsWithoutAManifest) {
     ASSERT_TRUE(store->Close().ok());
   }
   ASSERT_TRUE(env.RemoveFile("/data/MANIFEST").ok());
-  StoreOptions o;
-  o.dir = "/data";
-  o.env = &env;
-  o.background_flush = false;
-  auto reopened = Store::Open(o);
+  auto reopened = Store::Open(Options(&env));
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), Code::kCorruption);
   EXPECT_NE(reopened.status().message().find("MANIFEST' is missing"), std::string::npos) << reopened.status().message();
@@ -501,7 +591,9 @@ TEST(MergeParts, WritesWhatThePartWriterWritesOfTheEventsInOrder) {
     ASSERT_TRUE(out->ReadBlock(b, &read).ok());
     EXPECT_EQ(read[first].time, info.min_time);
     EXPECT_EQ(read.back().time, info.max_time);
-    if (b > 0) EXPECT_LE(out->blocks()[b - 1].stream, info.stream);
+    if (b > 0) {
+      EXPECT_LE(out->blocks()[b - 1].stream, info.stream);
+    }
   }
   // A block's columns follow the first row that has each: fields may come in another order.
   auto by_name = [](std::vector<Event>* events) {
@@ -629,11 +721,11 @@ TEST(PartVersion, OlderReadableVersionsOpenUnknownOnesAreNamed) {
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   std::string& data = *env.FileData("/d/p.part");
   const size_t version_at = data.size() - 16;
-  for (uint32_t version : {2u, 3u, 4u, 5u, 6u}) {
+  for (uint32_t version : {2u, 3u, 4u, 5u, 6u, 7u}) {
     SCOPED_TRACE(version);
     for (int b = 0; b < 4; ++b) data[version_at + b] = static_cast<char>(version >> (8 * b));
     auto part = PartReader::Open(&env, "/d/p.part");
-    if (version >= 3 && version <= 5) {
+    if (version >= 3 && version <= 6) {
       ASSERT_TRUE(part.ok()) << part.status().ToString();
       EXPECT_TRUE((*part)->Check().ok());
     } else {
