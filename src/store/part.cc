@@ -250,9 +250,11 @@ Status PartWriter::WriteBlock(const BlockColumns& columns) {
   for (size_t c = 0; c < columns.values.size(); ++c)
     add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
-  AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &b.columns[2]);
-  for (size_t c = 0; c < columns.values.size(); ++c)
-    AppendBloom(&block, columns.values[c], distinct[1 + c], false, &b.columns[3 + c]);
+  if (filters_) {
+    AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &b.columns[2]);
+    for (size_t c = 0; c < columns.values.size(); ++c)
+      AppendBloom(&block, columns.values[c], distinct[1 + c], false, &b.columns[3 + c]);
+  }
 
   b.offset = file_->Size();
   b.size = block.size();
@@ -308,7 +310,7 @@ Result<PartSummary> PartWriter::Finish() {
 }
 
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
-                              bool always_template) {
+                              bool always_template, bool filters) {
   // Streams are few and their names long and alike: group by hash, then sort each by time,
   // rather than comparing stream names in every comparison of one big sort.
   std::unordered_map<std::string_view, std::vector<const Event*>> by_stream;
@@ -327,6 +329,7 @@ Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<con
   std::sort(streams.begin(), streams.end());
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
   if (always_template) writer->AlwaysTemplate();
+  if (!filters) writer->SkipFilters();
   for (auto stream : streams) RETURN_IF_ERROR(writer->AddStream(by_stream[stream]));
   return writer->Finish();
 }
@@ -390,6 +393,8 @@ Result<std::unique_ptr<PartReader>> PartReader::Open(Env* env, const std::string
   }
   size_t slots = 0;
   for (const auto& b : reader->blocks_) {
+    // Every block's _msg has a filter when the writer wrote filters (even of no tokens).
+    reader->filters_ = reader->filters_ && b.columns[2].bloom_size > 0;
     reader->first_slot_.push_back(slots);
     slots += b.columns.size();
     reader->streams_.push_back(b.stream);

@@ -85,6 +85,8 @@ class PartWriter {
   Result<PartSummary> Finish();
   // Tests: store _msg templated in every block, whatever the sizes.
   void AlwaysTemplate() { always_template_ = true; }
+  // Writes no bloom filters (the flush's parts, which a merge soon rewrites with them).
+  void SkipFilters() { filters_ = false; }
 
  private:
   PartWriter() = default;
@@ -104,12 +106,14 @@ class PartWriter {
   bool RichMsg() const;
   int zstd_level_ = 3;
   bool always_template_ = false;
+  bool filters_ = true;
 };
 
 // Writes events (any order) as a part file at path, with the flush's zstd level: written,
-// synced and closed on return. always_template: see PartWriter::AlwaysTemplate().
+// synced and closed on return. always_template: see PartWriter::AlwaysTemplate(); without
+// filters: PartWriter::SkipFilters().
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
-                              bool always_template = false);
+                              bool always_template = false, bool filters = true);
 
 class PartReader;
 
@@ -200,6 +204,9 @@ class PartReader {
   // Whether _msg's filters also hold neighbouring token pairs (TokenPairHash; footer flag
   // kPartFlagMsgPairs).
   bool has_msg_pairs() const { return msg_pairs_; }
+  // Whether its text columns have bloom filters (PartWriter::SkipFilters() writes none): a part
+  // without them is read in full by every search until a merge rewrites it.
+  bool has_filters() const { return filters_; }
   // Verifies every checksum and decodes every block.
   Status Check() const;
   uint64_t size() const { return file_->Size(); }
@@ -216,6 +223,7 @@ class PartReader {
   std::vector<size_t> first_slot_;  // per block: the PartBlooms slot of its first column
   std::unique_ptr<CachedBlooms> blooms_;
   bool msg_pairs_ = false;
+  bool filters_ = true;
 };
 
 }  // namespace sawlog

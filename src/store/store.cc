@@ -676,7 +676,13 @@ class StoreImpl final : public Store {
       meta.id = next.next_part_id++;
       const std::string path = JoinPath(opt_.dir, meta.RelativePath());
       Status st = MakePartDir(DirName(path));
-      Result<PartSummary> summary = st.ok() ? WritePart(env_, path + ".tmp", std::move(events), opt_.always_template) : Result<PartSummary>(st);
+      // Without bloom filters: a merge rewrites the part within seconds, with them (the flush,
+      // the one thread that keeps up with ingest, saves tokenizing every message once).
+      // Templated test stores stand for the merged parts, filters included.
+      Result<PartSummary> summary =
+          st.ok() ? WritePart(env_, path + ".tmp", std::move(events), opt_.always_template,
+                              /*filters=*/opt_.always_template)
+                  : Result<PartSummary>(st);
       if (summary.ok()) st = env_->RenameFile(path + ".tmp", path);
       else st = summary.status();
       if (st.ok()) st = env_->SyncDir(DirName(path));
@@ -733,7 +739,8 @@ class StoreImpl final : public Store {
   }
 
   // The parts of the first partition that needs a merge by size tiers, else of the first settled
-  // one with parts to make last (*lasting set).
+  // one with parts to make last (*lasting set), else the flushed parts (without bloom filters)
+  // that no tier took within unfiltered_merge_delay_ns in a partition that never settles.
   std::vector<std::shared_ptr<LivePart>> PickPartsToMerge(bool* lasting) {
     std::shared_lock state(state_mu_);
     std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<LivePart>>> partitions;
@@ -763,7 +770,27 @@ class StoreImpl final : public Store {
       out = pick_with(true);
       *lasting = !out.empty();
     }
+    if (out.empty()) out = PickUnfiltered(partitions);
     return out;
+  }
+
+  // Of the first partition with one due: its flushed parts (without bloom filters), at most
+  // kMaxMergeParts, once one of them has waited unfiltered_merge_delay_ns for a tier.
+  std::vector<std::shared_ptr<LivePart>> PickUnfiltered(
+      const std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<LivePart>>>& partitions) {
+    const int64_t now = env_->NowNanos();
+    for (const auto& [key, parts] : partitions) {
+      std::vector<std::shared_ptr<LivePart>> unfiltered;
+      bool due = false;
+      for (const auto& p : parts) {
+        if (p->reader->has_filters() || unfiltered.size() == kMaxMergeParts) continue;
+        unfiltered.push_back(p);
+        // A clock set back counts as time passed.
+        due = due || now - p->added_ns >= opt_.unfiltered_merge_delay_ns || now < p->added_ns;
+      }
+      if (due) return unfiltered;
+    }
+    return {};
   }
 
   Status Merge(const std::vector<std::shared_ptr<LivePart>>& inputs, bool lasting) {

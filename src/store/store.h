@@ -33,8 +33,10 @@ struct StoreOptions {
   Env* env = Env::Default();
   // How often the head becomes a part; also the longest a WAL replay has to cover.
   int64_t flush_interval_ns = 1'000'000'000;
-  // Head bytes past which a flush starts before its interval is up.
-  size_t flush_head_bytes = 64u << 20;
+  // Head bytes past which a flush starts before its interval is up. Flushed parts' size sets
+  // how many merge tiers each event goes through (log4 of partition ÷ flush): 64 MiB made a
+  // 2M-event syslog load end in one more level-9 merge than 128 MiB (docs/benchmarks.md).
+  size_t flush_head_bytes = 128u << 20;
   // Head bytes (unflushed events) past which Append pushes back with ResourceExhausted.
   size_t max_head_bytes = 512u << 20;
   // Skip (and log) damaged WAL records in the middle of the log instead of refusing to open.
@@ -51,6 +53,11 @@ struct StoreOptions {
   // Start the background flusher and the maintenance thread (merges, retention); tests turn
   // them off and call Flush() and Maintain() themselves.
   bool background_flush = true;
+  // Flushed parts have no bloom filters (merges write them): a size tier takes them within
+  // seconds, a partition that settles (settle_ns) makes them last; those still without filters
+  // this long after they were written are merged among themselves, so that searches of older
+  // data always have filters.
+  int64_t unfiltered_merge_delay_ns = 60'000'000'000;
   // Tests: flushed parts store _msg as templates and variables whatever the sizes (as the merges
   // that keep their parts do where that is smaller), so that searches on templates are tested.
   bool always_template = false;

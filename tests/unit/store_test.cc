@@ -46,6 +46,16 @@ class Collect final : public ScanVisitor {
   std::vector<Event> events;
 };
 
+// Rules out the blocks whose _msg filter lacks the (case-folded) token.
+class TokenFilter final : public BlockFilter {
+ public:
+  explicit TokenFilter(std::string token) : token_(std::move(token)) {}
+  bool MayMatch(BlockProbe& probe) const override { return probe.MayContainToken("_msg", token_); }
+
+ private:
+  std::string token_;
+};
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override { SetLogEnabled(false); }
@@ -313,6 +323,70 @@ TEST_F(StoreTest, MergesBoundThePartsAndKeepEveryEventOnce) {
       }
     }
   }
+}
+
+// Flushed parts have no bloom filters; those no size tier takes, in a partition that never
+// settles, are merged among themselves once they are unfiltered_merge_delay_ns old, so every part
+// that stays has filters. A search finds the same events either way (a part without filters is
+// read in full).
+TEST_F(StoreTest, FlushedPartsGetFiltersFromAMergeWithinTheDelay) {
+  MemEnv env;
+  env.SetNow(kBase);
+  StoreOptions never_settles = Options(&env);
+  never_settles.settle_ns = -1;
+  auto open = [&] { return std::move(Store::Open(never_settles)).value(); };
+  auto store = open();
+  std::multiset<std::string> expected;
+  for (int flush = 0; flush < 2; ++flush) {
+    std::string id = "f" + std::to_string(flush);
+    expected.insert(id);
+    ASSERT_TRUE(store->Append("default", {MakeEvent(id, kBase + flush)}).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  const std::string day_dir = "/data/tenants/default/" + FormatDay(kBase);
+  auto filters = [&] {
+    std::vector<bool> out;
+    auto files = env.GetChildren(day_dir);
+    EXPECT_TRUE(files.ok());
+    for (const auto& f : *files) {
+      auto part = PartReader::Open(&env, day_dir + "/" + f);
+      EXPECT_TRUE(part.ok()) << part.status().ToString();
+      if (part.ok()) out.push_back((*part)->has_filters());
+    }
+    return out;
+  };
+  auto found = [&](const std::string& token) {
+    ScanRequest req;
+    TokenFilter filter(token);
+    req.filter = &filter;
+    Collect c;
+    EXPECT_TRUE(store->Scan(req, &c).ok());
+    return c.Ids();
+  };
+  EXPECT_EQ(filters(), std::vector<bool>({false, false}));
+  EXPECT_EQ(found("f1"), std::multiset<std::string>({"f0", "f1"}));  // nothing ruled out
+  ASSERT_TRUE(store->Maintain().ok());  // too young: two parts are no tier
+  EXPECT_EQ(store->Stats().parts, 2u);
+  env.SetNow(kBase + StoreOptions().unfiltered_merge_delay_ns);
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(store->Stats().parts, 1u);
+  EXPECT_EQ(filters(), std::vector<bool>({true}));
+  EXPECT_EQ(ScanIds(store.get()), expected);
+  // The merged part's filters rule out a token no event has, and keep one that one has.
+  EXPECT_EQ(found("f1"), std::multiset<std::string>({"f0", "f1"}));
+  EXPECT_TRUE(found("absent").empty());
+  ASSERT_TRUE(store->Maintain().ok());  // nothing left to do
+  EXPECT_EQ(store->Stats().parts, 1u);
+  // A flushed part found at start (the last flush before a stop) gets them as well.
+  ASSERT_TRUE(store->Append("default", {MakeEvent("f2", kBase + 2)}).ok());
+  store.reset();  // Close() flushes
+  store = open();
+  EXPECT_EQ(filters(), std::vector<bool>({true, false}));
+  env.SetNow(kBase + 2 * StoreOptions().unfiltered_merge_delay_ns);
+  ASSERT_TRUE(store->Maintain().ok());
+  EXPECT_EQ(filters(), std::vector<bool>({true, true}));  // rewritten alone: two parts are no tier
+  expected.insert("f2");
+  EXPECT_EQ(ScanIds(store.get()), expected);
 }
 
 TEST_F(StoreTest, RetentionDropsWholeOldDays) {
