@@ -84,7 +84,7 @@ struct MemTable {
 struct LivePart {
   PartMeta meta;
   std::unique_ptr<PartReader> reader;
-  int64_t added_ns = 0;  // when this process opened or wrote it (Env::NowNanos)
+  int64_t added_ns = 0;  // when this process wrote it (Env::NowNanos); 0 when found at start
 };
 
 constexpr int64_t kNanosPerDay = 86400 * kNanosPerSecond;
@@ -398,7 +398,10 @@ class StoreImpl final : public Store {
     for (const auto& meta : manifest_.parts) {
       auto reader = PartReader::Open(env_, JoinPath(opt_.dir, meta.RelativePath()), &bloom_cache_);
       if (!reader.ok()) return reader.status();
-      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), env_->NowNanos()}));
+      // Added "ever ago": no flush of this process is on its way to join it, so a partition of
+      // such parts is settled, and an unfiltered one due, at the first maintenance round (not
+      // half a minute into whatever the restarted server is asked first).
+      parts_.push_back(std::make_shared<LivePart>(LivePart{meta, std::move(reader).value(), 0}));
     }
     head_ = std::make_unique<MemTable>();
     head_->max_seq = manifest_.flushed_seq;

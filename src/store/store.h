@@ -45,8 +45,9 @@ struct StoreOptions {
   int64_t retention_ns = 0;
   // Drop the oldest day partitions while parts take more bytes than this (0: no limit).
   uint64_t max_disk_bytes = 0;
-  // A partition no part has been added to for this long (a past day, or a pause in ingest) has
-  // its short-lived parts merged into one that lasts (merge.h, PickSettledMerge); negative: never.
+  // A partition no part has been added to for this long (a past day, or a pause in ingest; parts
+  // found at start count as added long ago) has its short-lived parts merged into one that lasts
+  // (merge.h, PickSettledMerge); negative: never.
   int64_t settle_ns = 30 * 1'000'000'000ll;
   // Memory for bloom filters kept between searches (least recently used leave first).
   size_t bloom_cache_bytes = 64u << 20;

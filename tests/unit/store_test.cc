@@ -473,6 +473,26 @@ TEST_F(StoreTest, ASettledPartitionMergesItsShortLivedPartsIntoOneThatLasts) {
   EXPECT_EQ(ScanIds(OpenStore(crashed.get()).get()), expected);
 }
 
+TEST_F(StoreTest, PartsFoundAtStartSettleAtTheFirstMaintenance) {
+  MemEnv env;
+  env.SetNow(kBase);
+  {
+    auto store = OpenStore(&env);
+    for (const char* id : {"a", "b"}) {
+      ASSERT_TRUE(store->Append("default", {MakeEvent(id, kBase)}).ok());
+      ASSERT_TRUE(store->Flush().ok());
+    }
+    ASSERT_TRUE(store->Close().ok());
+  }
+  auto reopened = OpenStore(&env);  // at the same moment: no time has passed for the clock
+  EXPECT_EQ(PartsOfDay(&env, kBase).size(), 2u);
+  ASSERT_TRUE(reopened->Maintain().ok());
+  const auto parts = PartsOfDay(&env, kBase);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_TRUE(parts.begin()->second);
+  EXPECT_EQ(ScanIds(reopened.get()), (std::multiset<std::string>{"a", "b"}));
+}
+
 TEST_F(StoreTest, RepeatedAndOddFieldNamesSurviveTheColumns) {
   MemEnv env;
   auto store = OpenStore(&env);
