@@ -325,6 +325,22 @@ TEST_F(StoreTest, MergesBoundThePartsAndKeepEveryEventOnce) {
   }
 }
 
+// The part files of the default tenant's partition of day_time, opened, by file name.
+std::map<std::string, std::unique_ptr<PartReader>> OpenPartsOfDay(MemEnv* env, int64_t day_time) {
+  const std::string dir = "/data/tenants/default/" + FormatDay(day_time);
+  std::map<std::string, std::unique_ptr<PartReader>> out;
+  auto files = env->GetChildren(dir);
+  EXPECT_TRUE(files.ok()) << files.status().ToString();
+  if (!files.ok()) return out;
+  for (const auto& f : *files) {
+    if (!f.ends_with(".part")) continue;
+    auto part = PartReader::Open(env, dir + "/" + f);
+    EXPECT_TRUE(part.ok()) << part.status().ToString();
+    if (part.ok()) out[f] = std::move(part).value();
+  }
+  return out;
+}
+
 // Flushed parts have no bloom filters; those no size tier takes, in a partition that never
 // settles, are merged among themselves once they are unfiltered_merge_delay_ns old, so every part
 // that stays has filters. A search finds the same events either way (a part without filters is
@@ -343,16 +359,9 @@ TEST_F(StoreTest, FlushedPartsGetFiltersFromAMergeWithinTheDelay) {
     ASSERT_TRUE(store->Append("default", {MakeEvent(id, kBase + flush)}).ok());
     ASSERT_TRUE(store->Flush().ok());
   }
-  const std::string day_dir = "/data/tenants/default/" + FormatDay(kBase);
   auto filters = [&] {
     std::vector<bool> out;
-    auto files = env.GetChildren(day_dir);
-    EXPECT_TRUE(files.ok());
-    for (const auto& f : *files) {
-      auto part = PartReader::Open(&env, day_dir + "/" + f);
-      EXPECT_TRUE(part.ok()) << part.status().ToString();
-      if (part.ok()) out.push_back((*part)->has_filters());
-    }
+    for (const auto& [file, part] : OpenPartsOfDay(&env, kBase)) out.push_back(part->has_filters());
     return out;
   };
   auto found = [&](const std::string& token) {
@@ -419,17 +428,8 @@ TEST_F(StoreTest, DiskLimitDropsTheOldestDaysButNeverTheNewest) {
 
 // The part files of a day partition, each with whether it was written to last (token pairs).
 std::map<std::string, bool> PartsOfDay(MemEnv* env, int64_t day_time) {
-  const std::string dir = "/data/tenants/default/" + FormatDay(day_time);
   std::map<std::string, bool> out;
-  auto files = env->GetChildren(dir);
-  EXPECT_TRUE(files.ok()) << files.status().ToString();
-  if (!files.ok()) return out;
-  for (const auto& f : *files) {
-    if (!f.ends_with(".part")) continue;
-    auto part = PartReader::Open(env, dir + "/" + f);
-    EXPECT_TRUE(part.ok()) << part.status().ToString();
-    if (part.ok()) out[f] = (*part)->has_msg_pairs();
-  }
+  for (const auto& [file, part] : OpenPartsOfDay(env, day_time)) out[file] = part->has_msg_pairs();
   return out;
 }
 
