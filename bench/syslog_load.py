@@ -2,7 +2,7 @@
 """Syslog TCP load: sawlog's syslog/tcp receiver against rsyslogd (imtcp → omfile), same run.
 
     bench/syslog_load.py [--sawlog build/sawlog] [--events 2000000] [--connections 2]
-                         [--framing octet,newline] [--no-peer] [--work /var/tmp/sawlog-syslog-bench]
+                         [--framing octet,newline] [--no-peer] [--settled] [--work /var/tmp/sawlog-syslog-bench]
 
 Builds RFC 5424 messages (varied hosts, apps, ids, structured data and text; deterministic) in
 memory first, then sends them at full speed over --connections TCP connections, RFC 6587 octet
@@ -14,7 +14,9 @@ no index: less work than sawlog does); the run ends when the file has every byte
 events/s, MB/s of syslog text, and events/s per core of the receiver's CPU time (utime+stime from
 /proc/PID/stat) up to the last acknowledgement, and sawlog's also up to the moment every event is
 in a part ("in parts": the flush of what the head held at the last acknowledgement counted too, so
-that a flusher lagging behind ingest does not look cheaper), and the ratios sawlog ÷ rsyslog.
+that a flusher lagging behind ingest does not look cheaper), with --settled also up to the end of
+every merge the load causes (its partition settles 30 s after the last part), each process's peak
+RSS, and the ratios sawlog ÷ rsyslog.
 """
 
 from __future__ import annotations
@@ -112,7 +114,25 @@ def wait_listening(port: int, proc: subprocess.Popen, what: str) -> None:
     sys.exit(f"{what} is not listening on {port}")
 
 
-def run_sawlog(binary: str, work: str, payloads: list[bytes], n: int) -> dict:
+def peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+
+
+def wait_settled(pid: int, since: float) -> float:
+    """CPU seconds once the server's merges are over: its partition settles (StoreOptions::settle_ns,
+    30 s without a new part) and the merge that makes its short-lived parts last has run."""
+    last, still = cpu_seconds(pid), 0
+    while True:
+        time.sleep(1)
+        now = cpu_seconds(pid)
+        still = still + 1 if now - last < 0.02 else 0
+        last = now
+        if still >= 3 and time.monotonic() - since > 35:
+            return now
+
+
+def run_sawlog(binary: str, work: str, payloads: list[bytes], n: int, settled: bool) -> dict:
     data = os.path.join(work, "sawlog-data")
     shutil.rmtree(data, ignore_errors=True)
     http_port, syslog_port = free_port(), free_port()
@@ -129,12 +149,17 @@ def run_sawlog(binary: str, work: str, payloads: list[bytes], n: int) -> dict:
         while head_rows(http_port) > 0:
             time.sleep(0.05)
         cpu2 = cpu_seconds(proc.pid)
+        cpu3 = wait_settled(proc.pid, t1) if settled else None
         q = urllib.parse.urlencode({"q": "* | stats count() as n"})
         with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/api/v1/query?{q}", timeout=300) as r:
             found = int(json.loads(r.read().splitlines()[0])["n"])
         if found != n:
             sys.exit(f"sawlog stored {found} events, want {n} (log: {work}/sawlog.log)")
-        return {"secs": t1 - t0, "cpu": cpu1 - cpu0, "cpu_parts": cpu2 - cpu0}
+        r = {"secs": t1 - t0, "cpu": cpu1 - cpu0, "cpu_parts": cpu2 - cpu0}
+        if settled:
+            r["cpu_settled"] = cpu3 - cpu0
+        r["rss"] = peak_rss_mb(proc.pid)
+        return r
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -179,7 +204,7 @@ ruleset(name="r") {{ action(type="omfile" file="{out}" template="raw") }}
             lines = sum(1 for _ in f)
         if lines != n:
             sys.exit(f"rsyslogd wrote {lines} lines, want {n}")
-        return {"secs": t1 - t0, "cpu": cpu1 - cpu0}
+        return {"secs": t1 - t0, "cpu": cpu1 - cpu0, "rss": peak_rss_mb(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -194,6 +219,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=2)
     ap.add_argument("--framing", default="octet,newline")
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--settled", action="store_true",
+                    help="also wait for sawlog's merges to end (35 s or more) and count their CPU too")
     ap.add_argument("--work", default="/var/tmp/sawlog-syslog-bench")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -209,17 +236,19 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {model}")
     print(f"load: {n} RFC 5424 messages, {text_bytes / 1e6:.0f} MB of syslog text, {args.connections} connections")
     print(f"{'receiver':<22} {'framing':<8} {'wall s':>7} {'events/s':>10} {'MB/s':>7} {'CPU s':>6} {'events/s/core':>14}"
-          f" {'in parts/core':>14}")
+          f" {'in parts/core':>14}{' settled/core' if args.settled else ''} {'peak RSS MB':>11}")
     for framing in args.framing.split(","):
         payloads = [frame(c, framing) for c in chunks]
-        results = {"sawlog": run_sawlog(args.sawlog, args.work, payloads, n)}
+        results = {"sawlog": run_sawlog(args.sawlog, args.work, payloads, n, args.settled)}
         if rsyslogd:
             results["rsyslogd imtcp→omfile"] = run_rsyslog(rsyslogd, args.work, payloads, n, text_bytes + n)
         for name, r in results.items():
             r["rate"], r["per_core"] = n / r["secs"], n / r["cpu"]
-            parts = f" {n / r['cpu_parts']:14,.0f}" if "cpu_parts" in r else ""
+            parts = f" {n / r['cpu_parts']:14,.0f}" if "cpu_parts" in r else " " * 15
+            if args.settled:
+                parts += f" {n / r['cpu_settled']:13,.0f}" if "cpu_settled" in r else " " * 14
             print(f"{name:<22} {framing:<8} {r['secs']:7.2f} {r['rate']:10,.0f} {text_bytes / 1e6 / r['secs']:7.1f} "
-                  f"{r['cpu']:6.2f} {r['per_core']:14,.0f}{parts}")
+                  f"{r['cpu']:6.2f} {r['per_core']:14,.0f}{parts} {r['rss']:11,.0f}")
         if len(results) == 2:
             s, p = results.values()
             print(f"ratio sawlog ÷ rsyslogd ({framing}): events/s ×{s['rate'] / p['rate']:.2f}, "

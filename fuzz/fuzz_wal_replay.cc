@@ -5,8 +5,10 @@
 // Each input runs twice: as is, and with the checksum of every record whose magic and length are
 // plausible recomputed, so the fuzzer gets past the checksums to the sequence numbers and payloads.
 //
-// Invariant: when Verify finds no damaged record, Open with skip_damaged may fail only for out-of-
-// order sequence numbers (Corruption), and replays records in increasing sequence order.
+// Invariants: when Verify finds no damaged record, Open with skip_damaged may fail only for out-of-
+// order sequence numbers (Corruption), and replays records in increasing sequence order. SkipEvent
+// (the flush's reading of the head) accepts exactly the events DecodeEvent does, reads the same
+// bytes, time and stream.
 #include <unistd.h>
 
 #include <cstddef>
@@ -50,8 +52,18 @@ sawlog::Status DecodePayload(std::string_view payload) {
   if (!in.GetLengthPrefixed(&tenant) || !in.GetVarint64(&count) || count > payload.size())
     return sawlog::Status::Corruption("malformed WAL payload header");
   std::vector<sawlog::Event> events(count);
-  for (auto& e : events)
-    if (!sawlog::DecodeEvent(&in, &e)) return sawlog::Status::Corruption("malformed event in WAL payload");
+  sawlog::Decoder skip = in;  // the flush's reading of the head: SkipEvent, as DecodeEvent reads
+  for (auto& e : events) {
+    sawlog::EncodedEvent encoded;
+    const bool skipped = sawlog::SkipEvent(&skip, &encoded);
+    const std::string_view before = in.rest();
+    const bool decoded = sawlog::DecodeEvent(&in, &e);
+    if (skipped != decoded) std::abort();
+    if (!decoded) return sawlog::Status::Corruption("malformed event in WAL payload");
+    if (skip.rest().size() != in.rest().size() || encoded.bytes.size() != before.size() - in.rest().size() ||
+        encoded.time != e.time || encoded.stream != e.stream)
+      std::abort();
+  }
   return sawlog::Status::Ok();
 }
 

@@ -78,7 +78,7 @@ bool Decoder::GetFixed64(uint64_t* v) {
   return true;
 }
 
-bool Decoder::GetVarint64(uint64_t* v) {
+bool Decoder::GetVarint64Slow(uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift <= 63 && !in_.empty(); shift += 7) {
     auto byte = static_cast<unsigned char>(in_[0]);
@@ -91,21 +91,6 @@ bool Decoder::GetVarint64(uint64_t* v) {
   }
   in_ = {};
   return false;
-}
-
-bool Decoder::GetVarsint64(int64_t* v) {
-  uint64_t u;
-  if (!GetVarint64(&u)) return false;
-  *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
-  return true;
-}
-
-bool Decoder::GetLengthPrefixed(std::string_view* s) {
-  uint64_t len;
-  if (!GetVarint64(&len) || len > in_.size()) return in_ = {}, false;
-  *s = in_.substr(0, len);
-  in_.remove_prefix(len);
-  return true;
 }
 
 bool Decoder::GetLengthPrefixed(std::string* s) {

@@ -36,14 +36,34 @@ class Decoder {
   bool GetByte(uint64_t* v);
   bool GetFixed32(uint32_t* v);
   bool GetFixed64(uint64_t* v);
-  bool GetVarint64(uint64_t* v);
-  bool GetVarsint64(int64_t* v);
-  bool GetLengthPrefixed(std::string_view* s);
+  // Inline for the one-byte values most lengths and counts are, as PutVarint64 (every flush and
+  // scan of the head decodes several per field of every event).
+  bool GetVarint64(uint64_t* v) {
+    if (in_.empty() || static_cast<unsigned char>(in_[0]) >= 0x80) return GetVarint64Slow(v);
+    *v = static_cast<unsigned char>(in_[0]);
+    in_.remove_prefix(1);
+    return true;
+  }
+  bool GetVarsint64(int64_t* v) {  // zig-zag
+    uint64_t u;
+    if (!GetVarint64(&u)) return false;
+    *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+    return true;
+  }
+  bool GetLengthPrefixed(std::string_view* s) {
+    uint64_t len;
+    if (!GetVarint64(&len) || len > in_.size()) return in_ = {}, false;
+    *s = in_.substr(0, len);
+    in_.remove_prefix(len);
+    return true;
+  }
   bool GetLengthPrefixed(std::string* s);
   size_t remaining() const { return in_.size(); }
   bool empty() const { return in_.empty(); }
+  std::string_view rest() const { return in_; }  // the bytes not read yet
 
  private:
+  bool GetVarint64Slow(uint64_t* v);
   std::string_view in_;
 };
 

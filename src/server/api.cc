@@ -100,7 +100,7 @@ HttpResponse Api::MetricsPage() {
   gauge("sawlog_store_part_rows", st.part_rows, "Events in parts.");
   gauge("sawlog_store_part_bytes", st.part_bytes, "Bytes of parts on disk.");
   gauge("sawlog_store_head_rows", st.head_rows, "Events acknowledged and not yet in a part.");
-  gauge("sawlog_store_head_bytes", st.head_bytes, "Approximate bytes of the in-memory head.");
+  gauge("sawlog_store_head_bytes", st.head_bytes, "Bytes of the in-memory head (events as the WAL encodes them).");
   gauge("sawlog_wal_sequence", st.wal_seq, "Last write-ahead log record written.");
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4";

@@ -30,4 +30,35 @@ bool DecodeEvent(Decoder* in, Event* e, bool with_stream) {
   return true;
 }
 
+bool SkipEvent(Decoder* in, EncodedEvent* e) {
+  const std::string_view start = in->rest();
+  int64_t delta;
+  uint64_t n;
+  std::string_view skipped;
+  if (!in->GetVarsint64(&e->time) || !in->GetVarsint64(&delta) || !in->GetLengthPrefixed(&e->stream) ||
+      !in->GetLengthPrefixed(&skipped) || !in->GetVarint64(&n) || n > kMaxFieldsPerEvent)
+    return false;
+  for (uint64_t i = 0; i < n; ++i)
+    if (!in->GetLengthPrefixed(&skipped) || !in->GetLengthPrefixed(&skipped)) return false;
+  e->bytes = start.substr(0, start.size() - in->rest().size());
+  return true;
+}
+
+bool DecodeEventViews(const EncodedEvent& e, int64_t* ingest_time, std::string_view* msg,
+                      std::vector<FieldView>* fields) {
+  Decoder in(e.bytes);
+  int64_t time, delta;
+  uint64_t n;
+  std::string_view stream;
+  if (!in.GetVarsint64(&time) || !in.GetVarsint64(&delta) || !in.GetLengthPrefixed(&stream) ||
+      !in.GetLengthPrefixed(msg) || !in.GetVarint64(&n) || n > kMaxFieldsPerEvent)
+    return false;
+  *ingest_time = static_cast<int64_t>(static_cast<uint64_t>(time) + static_cast<uint64_t>(delta));
+  for (uint64_t i = 0; i < n; ++i) {
+    FieldView& f = fields->emplace_back();
+    if (!in.GetLengthPrefixed(&f.first) || !in.GetLengthPrefixed(&f.second)) return false;
+  }
+  return true;
+}
+
 }  // namespace sawlog

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 
 #include "core/coding.h"
@@ -120,26 +121,48 @@ Result<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::stri
 
 PartWriter::~PartWriter() = default;
 
-bool PartWriter::EndsBlock(const Event& e) const {
-  return !rows_.empty() &&
-         (BlockFull(rows_.size(), rows_bytes_) || e.stream != rows_.front()->stream);
+Status PartWriter::StartRow(std::string_view stream, bool stream_ends_block) {
+  if (!rows_.empty() && (BlockFull(rows_.size(), rows_bytes_) || (stream_ends_block && stream != rows_.front().stream)))
+    return FlushBlock();
+  return Status::Ok();
+}
+
+void PartWriter::EndRow(const Row& row) {
+  size_t bytes = Event::BaseBytes(row.stream.size(), row.msg.size());
+  for (size_t k = row.first_field; k < row_fields_.size(); ++k)
+    bytes += Event::FieldBytes(row_fields_[k].first.size(), row_fields_[k].second.size());
+  rows_bytes_ += bytes;
+  rows_.push_back(row);
 }
 
 Status PartWriter::Add(const Event& e) {
-  if (EndsBlock(e)) RETURN_IF_ERROR(FlushBlock());
-  rows_bytes_ += e.ApproximateBytes();
-  rows_.push_back(&e);
+  RETURN_IF_ERROR(StartRow(e.stream, /*stream_ends_block=*/true));
+  const auto first = static_cast<uint32_t>(row_fields_.size());
+  for (const auto& f : e.fields) row_fields_.emplace_back(f.name, f.value);
+  EndRow({e.time, e.ingest_time, e.stream, e.msg, first, static_cast<uint32_t>(e.fields.size())});
   return Status::Ok();
 }
 
 Status PartWriter::AddStream(const std::vector<const Event*>& events) {
   RETURN_IF_ERROR(FlushBlock());
-  constexpr size_t kAhead = 8;  // as in WritePart: the events' field lists, a few ahead
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (i + kAhead < events.size()) __builtin_prefetch(events[i + kAhead]->fields.data());
-    if (BlockFull(rows_.size(), rows_bytes_)) RETURN_IF_ERROR(FlushBlock());
-    rows_bytes_ += events[i]->ApproximateBytes();
-    rows_.push_back(events[i]);
+  for (const Event* e : events) {
+    RETURN_IF_ERROR(StartRow(e->stream, /*stream_ends_block=*/false));
+    const auto first = static_cast<uint32_t>(row_fields_.size());
+    for (const auto& f : e->fields) row_fields_.emplace_back(f.name, f.value);
+    EndRow({e->time, e->ingest_time, e->stream, e->msg, first, static_cast<uint32_t>(e->fields.size())});
+  }
+  return FlushBlock();
+}
+
+Status PartWriter::AddStream(const std::vector<EncodedEvent>& events) {
+  RETURN_IF_ERROR(FlushBlock());
+  for (const EncodedEvent& e : events) {
+    RETURN_IF_ERROR(StartRow(e.stream, /*stream_ends_block=*/false));
+    Row row{e.time, 0, e.stream, {}, static_cast<uint32_t>(row_fields_.size()), 0};
+    if (!DecodeEventViews(e, &row.ingest_time, &row.msg, &row_fields_))
+      return Status::Corruption("an event of the head does not decode");
+    row.fields = static_cast<uint32_t>(row_fields_.size() - row.first_field);
+    EndRow(row);
   }
   return FlushBlock();
 }
@@ -148,7 +171,7 @@ Status PartWriter::FlushBlock() {
   if (rows_.empty()) return Status::Ok();
   const size_t n = rows_.size();
   BlockColumns block;
-  block.stream = rows_.front()->stream;
+  block.stream = rows_.front().stream;
 
   // Columns in order of first appearance; a name repeated within one event gets further columns.
   std::map<std::pair<std::string_view, int>, size_t> index;  // (name, occurrence in the event) -> column
@@ -157,36 +180,36 @@ Status PartWriter::FlushBlock() {
   // structured data): the last few lists seen, with the column of each of their fields, are
   // reused when a row's field names match one of them.
   struct Layout {
-    const std::vector<Field>* fields;  // a row that has this list
+    std::span<const FieldView> fields;  // a row that has this list
     std::vector<size_t> columns;
   };
   constexpr size_t kLayouts = 4;
   std::vector<Layout> layouts;
   layouts.reserve(kLayouts);
   size_t next_layout = 0;  // the one to replace next, round robin
-  auto matches = [](const std::vector<Field>& a, const std::vector<Field>& b) {
+  auto matches = [](std::span<const FieldView> a, std::span<const FieldView> b) {
     if (a.size() != b.size()) return false;
     for (size_t k = 0; k < a.size(); ++k)
-      if (a[k].name != b[k].name) return false;
+      if (a[k].first != b[k].first) return false;
     return true;
   };
   for (size_t r = 0; r < n; ++r) {
-    if (r + 8 < n) __builtin_prefetch(rows_[r + 8]->msg.data());  // read next by the encoder and filter
-    const auto& fields = rows_[r]->fields;
+    if (r + 8 < n) __builtin_prefetch(rows_[r + 8].msg.data());  // read next by the encoder and filter
+    const std::span<const FieldView> fields(row_fields_.data() + rows_[r].first_field, rows_[r].fields);
     const Layout* layout = nullptr;
     for (const auto& l : layouts)
-      if (matches(*l.fields, fields)) {
+      if (matches(l.fields, fields)) {
         layout = &l;
         break;
       }
     if (layout == nullptr) {
-      Layout l{&fields, {}};
+      Layout l{fields, {}};
       seen.clear();
-      for (const auto& f : fields) {
-        int occurrence = seen[f.name]++;
-        auto [it, added] = index.emplace(std::make_pair(std::string_view(f.name), occurrence), block.values.size());
+      for (const auto& [name, value] : fields) {
+        int occurrence = seen[name]++;
+        auto [it, added] = index.emplace(std::make_pair(name, occurrence), block.values.size());
         if (added) {
-          block.names.push_back(f.name);
+          block.names.push_back(name);
           block.values.emplace_back(n);
         }
         l.columns.push_back(it->second);
@@ -200,18 +223,19 @@ Status PartWriter::FlushBlock() {
         next_layout = (next_layout + 1) % kLayouts;
       }
     }
-    for (size_t k = 0; k < fields.size(); ++k) block.values[layout->columns[k]][r] = fields[k].value;
+    for (size_t k = 0; k < fields.size(); ++k) block.values[layout->columns[k]][r] = fields[k].second;
   }
   block.time.resize(n);
   block.ingest.resize(n);
   block.msg.resize(n);
   for (size_t r = 0; r < n; ++r) {
-    block.time[r] = rows_[r]->time;
-    block.ingest[r] = rows_[r]->ingest_time;
-    block.msg[r] = rows_[r]->msg;
+    block.time[r] = rows_[r].time;
+    block.ingest[r] = rows_[r].ingest_time;
+    block.msg[r] = rows_[r].msg;
   }
   RETURN_IF_ERROR(WriteBlock(block));
   rows_.clear();
+  row_fields_.clear();
   rows_bytes_ = 0;
   return Status::Ok();
 }
@@ -309,28 +333,50 @@ Result<PartSummary> PartWriter::Finish() {
   return summary_;
 }
 
-Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
-                              bool always_template, bool filters) {
-  // Streams are few and their names long and alike: group by hash, then sort each by time,
-  // rather than comparing stream names in every comparison of one big sort.
-  std::unordered_map<std::string_view, std::vector<const Event*>> by_stream;
-  // The head's events are cold by now: each one's stream bytes are fetched a few events ahead.
-  constexpr size_t kAhead = 8;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (i + kAhead < events.size()) __builtin_prefetch(events[i + kAhead]->stream.data());
-    by_stream[events[i]->stream].push_back(events[i]);
-  }
-  std::vector<std::string_view> streams;
-  for (auto& [stream, group] : by_stream) {
-    streams.push_back(stream);
-    auto earlier = [](const Event* a, const Event* b) { return a->time < b->time; };
+namespace {
+
+// Rows (Event pointers or encoded events) by stream, streams in order and each one's rows in
+// time order. Streams are few and their names long and alike: grouped by hash, then each sorted
+// by time, rather than comparing stream names in every comparison of one big sort.
+template <typename Row, typename StreamOf, typename TimeOf>
+std::vector<std::pair<std::string_view, std::vector<Row>>> ByStream(const std::vector<Row>& rows, StreamOf stream_of,
+                                                                    TimeOf time_of) {
+  std::unordered_map<std::string_view, std::vector<Row>> by_stream;
+  for (const Row& r : rows) by_stream[stream_of(r)].push_back(r);
+  std::vector<std::pair<std::string_view, std::vector<Row>>> out(std::make_move_iterator(by_stream.begin()),
+                                                                 std::make_move_iterator(by_stream.end()));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto earlier = [&](const Row& a, const Row& b) { return time_of(a) < time_of(b); };
+  for (auto& [stream, group] : out)
     if (!std::is_sorted(group.begin(), group.end(), earlier)) std::stable_sort(group.begin(), group.end(), earlier);
-  }
-  std::sort(streams.begin(), streams.end());
+  return out;
+}
+
+Result<std::unique_ptr<PartWriter>> FlushWriter(Env* env, const std::string& path, bool always_template, bool filters) {
   ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, path, kFlushZstdLevel));
   if (always_template) writer->AlwaysTemplate();
   if (!filters) writer->SkipFilters();
-  for (auto stream : streams) RETURN_IF_ERROR(writer->AddStream(by_stream[stream]));
+  return writer;
+}
+
+}  // namespace
+
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
+                              bool always_template, bool filters) {
+  auto streams = ByStream(events, [](const Event* e) -> std::string_view { return e->stream; },
+                          [](const Event* e) { return e->time; });
+  ASSIGN_OR_RETURN(auto writer, FlushWriter(env, path, always_template, filters));
+  for (const auto& [stream, group] : streams) RETURN_IF_ERROR(writer->AddStream(group));
+  return writer->Finish();
+}
+
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<EncodedEvent> events,
+                              bool always_template, bool filters) {
+  auto streams = ByStream(events, [](const EncodedEvent& e) { return e.stream; },
+                          [](const EncodedEvent& e) { return e.time; });
+  events = {};
+  ASSIGN_OR_RETURN(auto writer, FlushWriter(env, path, always_template, filters));
+  for (const auto& [stream, group] : streams) RETURN_IF_ERROR(writer->AddStream(group));
   return writer->Finish();
 }
 

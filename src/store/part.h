@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "store/bloom_cache.h"
 #include "store/column.h"
+#include "store/event_codec.h"
 #include "store/templated.h"
 
 namespace sawlog {
@@ -78,6 +79,9 @@ class PartWriter {
   // Every event of one stream, in time order (after the events added so far, which it follows
   // in (stream, time) order); borrowed as by Add(). Blocks end by size only: no stream compared.
   Status AddStream(const std::vector<const Event*>& events);
+  // The same, of events still encoded (the head's), read in place: their bytes are borrowed.
+  // Corruption when one does not decode.
+  Status AddStream(const std::vector<EncodedEvent>& events);
   // A whole block at once, after the events added so far. Precondition: as for Add(), and at most
   // kMaxBlockRows rows.
   Status AddBlock(const BlockColumns& block);
@@ -90,14 +94,28 @@ class PartWriter {
 
  private:
   PartWriter() = default;
-  // Whether e starts a new block: the current one is full or holds another stream.
-  bool EndsBlock(const Event& e) const;
-  // Writes the events added since the last block as one.
+  // A row of the block being built, as views of the event it came from (an Event's strings, or
+  // the bytes of an encoded event); its fields are row_fields_[first_field, + fields).
+  struct Row {
+    int64_t time;
+    int64_t ingest_time;
+    std::string_view stream;
+    std::string_view msg;
+    uint32_t first_field;
+    uint32_t fields;
+  };
+  // Starts a new block first when the current one is full, or `stream` ends it.
+  Status StartRow(std::string_view stream, bool stream_ends_block);
+  // Adds the row whose fields were appended to row_fields_ since StartRow; bytes as
+  // Event::ApproximateBytes counts them.
+  void EndRow(const Row& row);
+  // Writes the rows added since the last block as one.
   Status FlushBlock();
   Status WriteBlock(const BlockColumns& block);
 
   std::unique_ptr<WritableFile> file_;
-  std::vector<const Event*> rows_;  // the block being built
+  std::vector<Row> rows_;  // the block being built
+  std::vector<FieldView> row_fields_;
   size_t rows_bytes_ = 0;
   std::vector<BlockInfo> blocks_;
   PartSummary summary_;
@@ -113,6 +131,10 @@ class PartWriter {
 // synced and closed on return. always_template: see PartWriter::AlwaysTemplate(); without
 // filters: PartWriter::SkipFilters().
 Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<const Event*> events,
+                              bool always_template = false, bool filters = true);
+// The same from events still encoded (the head's, event_codec.h), read in place: the flush's
+// memory is the head's bytes, not those of its events as objects.
+Result<PartSummary> WritePart(Env* env, const std::string& path, std::vector<EncodedEvent> events,
                               bool always_template = false, bool filters = true);
 
 class PartReader;

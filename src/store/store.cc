@@ -32,22 +32,46 @@ namespace {
 // A commit group stops growing past this many bytes, so one slow fsync does not hold up more.
 constexpr size_t kMaxCommitGroupBytes = 64u << 20;
 
-void EncodeWalPayload(std::string* out, std::string_view tenant, const std::vector<Event>& events) {
+// Returns where the events start in *out (after the codec, tenant and count).
+size_t EncodeWalPayload(std::string* out, std::string_view tenant, const std::vector<Event>& events) {
   // Sized once, at most a few bytes over (varints take at most 10), rather than grown and
-  // copied several times while encoding.
-  size_t bytes = 32 + tenant.size();
+  // copied several times while encoding: the head keeps the payload, spare bytes included.
+  size_t bytes = 16 + tenant.size();
   for (const auto& e : events) {
-    bytes += 40 + e.stream.size() + e.msg.size();
-    for (const auto& f : e.fields) bytes += 20 + f.name.size() + f.value.size();
+    bytes += 26 + e.stream.size() + e.msg.size();
+    for (const auto& f : e.fields) bytes += 4 + f.name.size() + f.value.size();
   }
   out->reserve(bytes);
   out->push_back(static_cast<char>(wal::kWalCodecNone));
   PutLengthPrefixed(out, tenant);
   PutVarint64(out, events.size());
+  const size_t first = out->size();
   for (const auto& e : events) EncodeEvent(out, e);
+  return first;
 }
 
-Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vector<Event>* events) {
+// One appended batch of a tenant's events, kept as its WAL record encodes them: a syslog
+// message takes ~300 bytes so against ~900 as an Event with its strings and field list, so a
+// flush of the same memory writes three times the events, and merges rewrite each event fewer
+// times (parts are fewer and larger). Scans and flushes decode them.
+struct EncodedBatch {
+  std::string payload;  // the WAL payload
+  size_t first = 0;     // where its events start
+  size_t count = 0;
+  int64_t min_time = 0, max_time = 0;
+
+  // Calls fn(const Event&) for each event, decoded into one reused Event, while it returns true.
+  template <typename Fn>
+  bool ForEach(Fn&& fn) const {
+    Decoder in(std::string_view(payload).substr(first));
+    Event e;
+    for (size_t i = 0; i < count && DecodeEvent(&in, &e); ++i)
+      if (!fn(e)) return false;
+    return true;
+  }
+};
+
+Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vector<Event>* events, size_t* first) {
   Decoder in(payload);
   if (payload.empty() || static_cast<uint8_t>(payload[0]) != wal::kWalCodecNone)
     return Status::Corruption("unknown WAL payload codec");
@@ -55,6 +79,7 @@ Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vect
   uint64_t count;
   if (!in.GetLengthPrefixed(tenant) || !in.GetVarint64(&count) || count > payload.size())
     return Status::Corruption("malformed WAL payload header");
+  *first = payload.size() - in.rest().size();
   events->resize(count);
   for (auto& e : *events)
     if (!DecodeEvent(&in, &e)) return Status::Corruption("malformed event in WAL payload");
@@ -64,7 +89,7 @@ Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vect
 // Unflushed events: the mutable head, or a frozen one waiting to become parts.
 // Each tenant's events are kept as the batches they were appended in: adding a batch moves no
 // event, and no growing array of every event in the head is ever copied.
-using Batches = std::vector<std::vector<Event>>;
+using Batches = std::vector<EncodedBatch>;
 
 struct MemTable {
   std::unordered_map<std::string, Batches> by_tenant;
@@ -72,12 +97,17 @@ struct MemTable {
   size_t rows = 0;
   uint64_t max_seq = 0;
 
-  void Add(const std::string& tenant, std::vector<Event>&& events) {
+  // events: those payload encodes from `first` on.
+  void Add(const std::string& tenant, std::string&& payload, size_t first, const std::vector<Event>& events) {
     if (events.empty()) return;  // every batch kept has a first event
-    for (const auto& e : events) bytes += e.ApproximateBytes();
+    EncodedBatch b{std::move(payload), first, events.size(), events.front().time, events.front().time};
+    for (const auto& e : events) {
+      b.min_time = std::min(b.min_time, e.time);
+      b.max_time = std::max(b.max_time, e.time);
+    }
+    bytes += b.payload.capacity() + sizeof(EncodedBatch);
     rows += events.size();
-    by_tenant[tenant].push_back(std::move(events));
-    events.clear();
+    by_tenant[tenant].push_back(std::move(b));
   }
 };
 
@@ -181,18 +211,21 @@ class BlockRowView final : public RowView {
 };
 
 void ScanEvents(const Batches& batches, const ScanRequest& req, ScanVisitor* visitor) {
+  auto in_range = [&](const EncodedBatch& b) { return b.max_time >= req.min_time && b.min_time < req.max_time; };
   if (req.fold) {
     auto part = req.fold->NewPart();
-    bool more = true;
-    for (const auto& events : batches)
-      for (size_t i = 0; more && i < events.size(); ++i)
-        more = !RowWanted(req, events[i]) || part->Add(EventRowView(events[i]));
+    for (const auto& b : batches)
+      if (in_range(b) && !b.ForEach([&](const Event& e) { return !RowWanted(req, e) || part->Add(EventRowView(e)); }))
+        break;
     req.fold->Merge(std::move(part));
     return;
   }
-  for (const auto& events : batches)
-    for (const auto& e : events)
-      if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
+  for (const auto& b : batches)
+    if (in_range(b))
+      b.ForEach([&](const Event& e) {
+        if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
+        return true;
+      });
 }
 
 // Scans stored blocks on every core: each thread takes the next block (newest first), tests its
@@ -409,8 +442,9 @@ class StoreImpl final : public Store {
                          [this](uint64_t seq, std::string_view payload) {
                            std::string tenant;
                            std::vector<Event> events;
-                           RETURN_IF_ERROR(DecodeWalPayload(payload, &tenant, &events));
-                           head_->Add(tenant, std::move(events));
+                           size_t first = 0;
+                           RETURN_IF_ERROR(DecodeWalPayload(payload, &tenant, &events, &first));
+                           head_->Add(tenant, std::string(payload), first, events);
                            head_->max_seq = seq;
                            return Status::Ok();
                          });
@@ -432,7 +466,7 @@ class StoreImpl final : public Store {
     Writer w;
     for (const TenantEvents& b : batches) {
       if (!IsValidTenant(b.tenant)) return Status::InvalidArgument("invalid tenant name '" + std::string(b.tenant) + "'");
-      if (!b.events->empty()) w.batches.push_back({b, {}});
+      if (!b.events->empty()) w.batches.push_back({b, {}, 0});
     }
     if (w.batches.empty()) return Status::Ok();
     if (unflushed_bytes_ > opt_.max_head_bytes) {
@@ -441,18 +475,28 @@ class StoreImpl final : public Store {
                                        " MiB not yet written to parts; retry shortly");
     }
     // A WAL record per tenant, all in the commit group's one write and fsync.
-    for (auto& [b, payload] : w.batches) {
-      EncodeWalPayload(&payload, b.tenant, *b.events);
+    for (auto& b : w.batches) {
+      b.first = EncodeWalPayload(&b.payload, b.events.tenant, *b.events.events);
       // Refused here, alone, rather than failing the whole commit group it would join.
-      if (payload.size() > wal::kWalMaxRecordBytes)
-        return Status::TooLarge("a batch of " + std::to_string(payload.size()) + " bytes is larger than the WAL's record limit");
-      w.bytes += payload.size();
+      if (b.payload.size() > wal::kWalMaxRecordBytes)
+        return Status::TooLarge("a batch of " + std::to_string(b.payload.size()) +
+                                " bytes is larger than the WAL's record limit");
+      w.bytes += b.payload.size();
     }
+    // Taken, as Append promises, once stored: the head keeps their encoding.
+    auto taken = [&] {
+      if (w.status.ok())
+        for (auto& b : w.batches) b.events.events->clear();
+      return w.status;
+    };
 
     std::unique_lock lock(commit_mu_);
     writers_.push_back(&w);
     w.cv.wait(lock, [&] { return w.done || writers_.front() == &w; });
-    if (w.done) return w.status;
+    if (w.done) {
+      lock.unlock();
+      return taken();
+    }
 
     // This thread leads a commit group: everything queued so far, in one write and one fsync.
     std::vector<Writer*> group;
@@ -461,7 +505,7 @@ class StoreImpl final : public Store {
     for (Writer* x : writers_) {
       if (!group.empty() && bytes + x->bytes > kMaxCommitGroupBytes) break;
       group.push_back(x);
-      for (const auto& [b, payload] : x->batches) payloads.push_back(payload);
+      for (const auto& b : x->batches) payloads.push_back(b.payload);
       bytes += x->bytes;
     }
     lock.unlock();
@@ -478,11 +522,11 @@ class StoreImpl final : public Store {
         if (has_listeners_.load(std::memory_order_acquire)) {
           std::lock_guard listeners_lock(listeners_mu_);
           for (Writer* x : group)
-            for (const auto& [b, payload] : x->batches)
-              for (AppendListener* l : listeners_) l->OnAppend(b.tenant, *b.events);
+            for (const auto& b : x->batches)
+              for (AppendListener* l : listeners_) l->OnAppend(b.events.tenant, *b.events.events);
         }
         for (Writer* x : group)
-          for (const auto& [b, payload] : x->batches) head_->Add(std::string(b.tenant), std::move(*b.events));
+          for (auto& b : x->batches) head_->Add(std::string(b.events.tenant), std::move(b.payload), b.first, *b.events.events);
         head_->max_seq = seq.value();
         unflushed_bytes_ += head_->bytes - before;
       }
@@ -499,7 +543,7 @@ class StoreImpl final : public Store {
     lock.unlock();
     // A big head flushes early: it bounds memory and how much WAL a restart replays.
     if (st.ok() && unflushed_bytes_ > opt_.flush_head_bytes) bg_cv_.notify_all();
-    return st;
+    return taken();
   }
 
   Status Scan(const ScanRequest& req, ScanVisitor* visitor) override {
@@ -646,8 +690,13 @@ class StoreImpl final : public Store {
 
  private:
   struct Writer {
-    std::vector<std::pair<TenantEvents, std::string>> batches;  // each with its WAL payload
-    size_t bytes = 0;                                            // of the payloads
+    struct Batch {
+      TenantEvents events;
+      std::string payload;  // its WAL record
+      size_t first = 0;     // where the events start in payload
+    };
+    std::vector<Batch> batches;
+    size_t bytes = 0;  // of the payloads
     Status status;
     bool done = false;
     std::condition_variable cv;
@@ -658,16 +707,21 @@ class StoreImpl final : public Store {
     Manifest next = manifest_;
     std::vector<std::shared_ptr<LivePart>> added;
     // Grouped by tenant and UTC day number (formatting a date per event would cost more).
-    std::map<std::pair<std::string, int64_t>, std::vector<const Event*>> groups;
+    std::map<std::pair<std::string, int64_t>, std::vector<EncodedEvent>> groups;
     for (const auto& [tenant, batches] : mem.by_tenant) {
-      int64_t day = DayNumber(batches.front().front().time);
+      int64_t day = DayNumber(batches.front().min_time);
       auto* group = &groups[{tenant, day}];
-      for (const auto& events : batches)
-        for (const auto& e : events) {
+      for (const auto& b : batches) {
+        Decoder in(std::string_view(b.payload).substr(b.first));
+        EncodedEvent e;
+        for (size_t i = 0; i < b.count; ++i) {
+          // Encoded by this process (or checked at replay): damage here is memory's, not disk's.
+          if (!SkipEvent(&in, &e)) return Status::Corruption("an event of the head does not decode");
           int64_t d = DayNumber(e.time);
           if (d != day) group = &groups[{tenant, day = d}];
-          group->push_back(&e);
+          group->push_back(e);
         }
+      }
     }
     auto cleanup = [&] {
       for (const auto& p : added) (void)env_->RemoveFile(p->reader->path());

@@ -33,9 +33,10 @@ struct StoreOptions {
   Env* env = Env::Default();
   // How often the head becomes a part; also the longest a WAL replay has to cover.
   int64_t flush_interval_ns = 1'000'000'000;
-  // Head bytes past which a flush starts before its interval is up. Flushed parts' size sets
-  // how many merge tiers each event goes through (log4 of partition ÷ flush): 64 MiB made a
-  // 2M-event syslog load end in one more level-9 merge than 128 MiB (docs/benchmarks.md).
+  // Head bytes (its events as the WAL encodes them) past which a flush starts before its
+  // interval is up. Flushed parts' size sets how many merge tiers each event goes through (log4
+  // of partition ÷ flush): 64 MiB made a 2M-event syslog load end in one more level-9 merge than
+  // 128 MiB (docs/benchmarks.md).
   size_t flush_head_bytes = 128u << 20;
   // Head bytes (unflushed events) past which Append pushes back with ResourceExhausted.
   size_t max_head_bytes = 512u << 20;
