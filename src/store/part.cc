@@ -156,7 +156,17 @@ Status PartWriter::AddStream(const std::vector<const Event*>& events) {
 
 Status PartWriter::AddStream(const std::vector<EncodedEvent>& events) {
   RETURN_IF_ERROR(FlushBlock());
-  for (const EncodedEvent& e : events) {
+  // A stream's events lie apart among the head's others, in memory long gone from the caches:
+  // each one's first bytes are fetched a few events ahead (the rest follow as it is read).
+  constexpr size_t kAhead = 6;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kAhead < events.size()) {
+      const char* ahead = events[i + kAhead].bytes.data();
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(ahead + 64);
+      __builtin_prefetch(ahead + 128);
+    }
+    const EncodedEvent& e = events[i];
     RETURN_IF_ERROR(StartRow(e.stream, /*stream_ends_block=*/false));
     Row row{e.time, 0, e.stream, {}, static_cast<uint32_t>(row_fields_.size()), 0};
     if (!DecodeEventViews(e, &row.ingest_time, &row.msg, &row_fields_))
