@@ -60,15 +60,6 @@ struct EncodedBatch {
   size_t count = 0;
   int64_t min_time = 0, max_time = 0;
 
-  // Calls fn(const Event&) for each event, decoded into one reused Event, while it returns true.
-  template <typename Fn>
-  bool ForEach(Fn&& fn) const {
-    Decoder in(std::string_view(payload).substr(first));
-    Event e;
-    for (size_t i = 0; i < count && DecodeEvent(&in, &e); ++i)
-      if (!fn(e)) return false;
-    return true;
-  }
 };
 
 Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vector<Event>* events, size_t* first) {
@@ -155,10 +146,58 @@ class PartBlockProbe final : public BlockProbe {
   const PartBlooms* blooms_;
 };
 
-bool RowWanted(const ScanRequest& req, const Event& e) {
-  return e.time >= req.min_time && e.time < req.max_time &&
-         (req.row_filter == nullptr || req.row_filter->Matches(EventRowView(e)));
-}
+// An event of the head as a row filter sees it: views of its encoding, read past its time and
+// stream only when a field is asked for (a count reads none), so that the rows a filter or time
+// range rules out are never copied (scans of the head decode every event they reach).
+class EncodedRowView final : public RowView {
+ public:
+  // False when the event at in's position is malformed (it was encoded by this process, or
+  // checked when the WAL was replayed: no event of the head is).
+  bool Next(Decoder* in) {
+    decoded_ = false;
+    return SkipEvent(in, &event_);
+  }
+  int64_t time() const override { return event_.time; }
+  std::optional<std::string_view> Find(std::string_view name) const override {
+    if (name == "_stream") return event_.stream;
+    Decode();
+    if (name == "_msg") return msg_;
+    for (const auto& [n, v] : fields_)
+      if (n == name) return v;
+    return std::nullopt;
+  }
+  void ForEachField(const std::function<void(std::string_view, std::string_view)>& fn) const override {
+    Decode();
+    fn("_stream", event_.stream);
+    fn("_msg", msg_);
+    for (const auto& [n, v] : fields_) fn(n, v);
+  }
+  Event ToEvent() const {
+    Decode();
+    Event e;
+    e.time = event_.time;
+    e.ingest_time = ingest_time_;
+    e.stream = event_.stream;
+    e.msg = msg_;
+    e.fields.reserve(fields_.size());
+    for (const auto& [n, v] : fields_) e.fields.push_back({std::string(n), std::string(v)});
+    return e;
+  }
+
+ private:
+  void Decode() const {
+    if (decoded_) return;
+    decoded_ = true;
+    fields_.clear();
+    if (!DecodeEventViews(event_, &ingest_time_, &msg_, &fields_)) fields_.clear();
+  }
+
+  EncodedEvent event_;
+  mutable bool decoded_ = false;
+  mutable int64_t ingest_time_ = 0;
+  mutable std::string_view msg_;
+  mutable std::vector<FieldView> fields_;
+};
 
 class WholeBlock final : public BlockView {
  public:
@@ -211,21 +250,23 @@ class BlockRowView final : public RowView {
 };
 
 void ScanEvents(const Batches& batches, const ScanRequest& req, ScanVisitor* visitor) {
-  auto in_range = [&](const EncodedBatch& b) { return b.max_time >= req.min_time && b.min_time < req.max_time; };
-  if (req.fold) {
-    auto part = req.fold->NewPart();
-    for (const auto& b : batches)
-      if (in_range(b) && !b.ForEach([&](const Event& e) { return !RowWanted(req, e) || part->Add(EventRowView(e)); }))
-        break;
-    req.fold->Merge(std::move(part));
-    return;
+  std::unique_ptr<RowFold::Part> part = req.fold ? req.fold->NewPart() : nullptr;
+  EncodedRowView row;
+  bool more = true;
+  for (auto b = batches.begin(); more && b != batches.end(); ++b) {
+    if (b->max_time < req.min_time || b->min_time >= req.max_time) continue;
+    Decoder in(std::string_view(b->payload).substr(b->first));
+    for (size_t i = 0; more && i < b->count && row.Next(&in); ++i) {
+      if (row.time() < req.min_time || row.time() >= req.max_time) continue;
+      if (req.row_filter != nullptr && !req.row_filter->Matches(row)) continue;
+      if (part) {
+        more = part->Add(row);
+      } else if (Event e = row.ToEvent(); visitor->Test(e)) {
+        visitor->Take(std::move(e));
+      }
+    }
   }
-  for (const auto& b : batches)
-    if (in_range(b))
-      b.ForEach([&](const Event& e) {
-        if (RowWanted(req, e) && visitor->Test(e)) visitor->Take(Event(e));
-        return true;
-      });
+  if (part) req.fold->Merge(std::move(part));
 }
 
 // Scans stored blocks on every core: each thread takes the next block (newest first), tests its
