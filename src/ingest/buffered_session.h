@@ -58,6 +58,7 @@ class BufferedSession : public StreamSession {
   std::string buffer_;          // bytes received and not decoded; kReadAheadBytes of spare capacity
   uint64_t offset_ = 0;         // stream offset of buffer_[0]
   size_t scanned_ = 0;          // buffer_[0, scanned_) holds no line end of the pending line
+  size_t event_bytes_ = 0;      // bytes per event in the last Feed that decoded any; 0: none yet
   bool discarding_ = false;     // inside a line that was too long, up to its end
   bool closed_ = false;
 };

@@ -3,6 +3,7 @@
 // pmrfc3164 reads it, so that what real devices send (no PRI, no hostname, upper-case months, a
 // year or a colon in the timestamp) parses the way syslog users are used to.
 #include <cctype>
+#include <charconv>
 #include <string>
 
 #include "core/timestamp.h"
@@ -20,6 +21,14 @@ constexpr std::string_view kSeverities[8] = {"emerg", "alert", "crit", "err", "w
 
 constexpr int kMaxPriority = 191;  // facility 23, severity 7
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Appended in place: a Field built first and then moved into the vector copies each of its
+// short strings once more, which is a good part of parsing a message.
+void AddField(ParsedLine* out, std::string_view name, std::string_view value) {
+  Field& f = out->fields.emplace_back();
+  f.name.assign(name);
+  f.value.assign(value);
+}
 
 bool IsHostnameByte(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
@@ -41,9 +50,10 @@ class SyslogParser final : public LineParser {
       if (pos >= line.size() || line[pos] != '>') return LineError(name_, pos, "expected '>' after the priority");
       if (pri > kMaxPriority) return LineError(name_, 1, "priority " + std::to_string(pri) + " out of range (0 to 191)");
       ++pos;
-      out->fields.push_back({"priority", std::to_string(pri)});
-      out->fields.push_back({"facility", std::string(kFacilities[pri / 8])});
-      out->fields.push_back({"severity", std::string(kSeverities[pri % 8])});
+      char digits[4];  // "034" is priority 34
+      AddField(out, "priority", std::string_view(digits, std::to_chars(digits, digits + sizeof digits, pri).ptr - digits));
+      AddField(out, "facility", kFacilities[pri / 8]);
+      AddField(out, "severity", kSeverities[pri % 8]);
     } else if (format_ == SyslogFormat::kRfc5424) {
       return LineError(name_, 0, "expected '<' and the priority");
     }
@@ -84,7 +94,7 @@ class SyslogParser final : public LineParser {
     size_t i = pos;
     while (i < n && IsHostnameByte(line[i])) ++i;
     if (i > pos && (i == n || (line[i] == ' ' && std::isalnum(static_cast<unsigned char>(line[i - 1]))))) {
-      out->fields.push_back({"hostname", std::string(line.substr(pos, i - pos))});
+      AddField(out, "hostname", line.substr(pos, i - pos));
       pos = i < n ? i + 1 : n;
     }
     // TAG: up to ':' (which belongs to it) or a space; "app[pid]" splits into app_name and proc_id.
@@ -94,10 +104,10 @@ class SyslogParser final : public LineParser {
     pos = i < n && line[i] == ':' ? i + 1 : i;
     size_t bracket = tag.find('[');
     if (bracket != std::string_view::npos && bracket > 0 && tag.back() == ']') {
-      out->fields.push_back({"app_name", std::string(tag.substr(0, bracket))});
-      out->fields.push_back({"proc_id", std::string(tag.substr(bracket + 1, tag.size() - bracket - 2))});
+      AddField(out, "app_name", tag.substr(0, bracket));
+      AddField(out, "proc_id", tag.substr(bracket + 1, tag.size() - bracket - 2));
     } else if (!tag.empty()) {
-      out->fields.push_back({"app_name", std::string(tag)});
+      AddField(out, "app_name", tag);
     }
     // MSG: the rest, without the space that separates it from the TAG.
     if (pos < n && line[pos] == ' ') ++pos;
@@ -128,7 +138,7 @@ class SyslogParser final : public LineParser {
         {"HOSTNAME", "hostname"}, {"APP-NAME", "app_name"}, {"PROCID", "proc_id"}, {"MSGID", "msg_id"}};
     for (const auto& [what, field] : kHeader) {
       RETURN_IF_ERROR(next(what));
-      if (token != "-") out->fields.push_back({std::string(field), std::string(token)});
+      if (token != "-") AddField(out, field, token);
     }
     RETURN_IF_ERROR(StructuredData(line, &pos, out));
     if (pos < n && line[pos] != ' ') return LineError(name_, pos, "expected a space after STRUCTURED-DATA");
@@ -156,7 +166,9 @@ class SyslogParser final : public LineParser {
     while (pos < n && line[pos] == '[') {
       size_t id_end = name_end(++pos);
       if (id_end == pos) return LineError(name_, pos, "expected an SD-ID after '['");
-      std::string prefix = "sd." + std::string(line.substr(pos, id_end - pos)) + ".";
+      // Names and values are put together in buffers kept from message to message.
+      sd_name_.assign("sd.").append(line.substr(pos, id_end - pos)).push_back('.');
+      const size_t prefix_size = sd_name_.size();
       pos = id_end;
       while (true) {
         while (pos < n && line[pos] == ' ') ++pos;
@@ -167,7 +179,8 @@ class SyslogParser final : public LineParser {
         }
         size_t param_end = name_end(pos);
         if (param_end == pos) return LineError(name_, pos, "expected a PARAM-NAME");
-        std::string name = prefix + std::string(line.substr(pos, param_end - pos));
+        sd_name_.resize(prefix_size);
+        sd_name_.append(line.substr(pos, param_end - pos));
         pos = param_end;
         while (pos < n && line[pos] == ' ') ++pos;
         if (pos >= n || line[pos] != '=') return LineError(name_, pos, "expected '=' after the PARAM-NAME");
@@ -175,17 +188,27 @@ class SyslogParser final : public LineParser {
         while (pos < n && line[pos] == ' ') ++pos;
         if (pos >= n || line[pos] != '"') return LineError(name_, pos, "expected '\"' to open the PARAM-VALUE");
         size_t open = pos;
-        std::string value;
-        // Inside a value '"', '\' and ']' are escaped with '\'; any other '\' is itself.
-        for (++pos; pos < n && line[pos] != '"'; ++pos) {
-          char c = line[pos];
-          if (c == '\\' && pos + 1 < n && (line[pos + 1] == '"' || line[pos + 1] == '\\' || line[pos + 1] == ']'))
-            c = line[++pos];
-          value.push_back(c);
+        // Inside a value '"', '\' and ']' are escaped with '\'; any other '\' is itself. A value
+        // without any '\' (most) is taken as it is.
+        size_t plain = ++pos;
+        while (plain < n && line[plain] != '"' && line[plain] != '\\') ++plain;
+        std::string_view value;
+        if (plain < n && line[plain] == '"') {
+          value = line.substr(pos, plain - pos);
+          pos = plain;
+        } else {
+          sd_value_.assign(line.substr(pos, plain - pos));
+          for (pos = plain; pos < n && line[pos] != '"'; ++pos) {
+            char c = line[pos];
+            if (c == '\\' && pos + 1 < n && (line[pos + 1] == '"' || line[pos + 1] == '\\' || line[pos + 1] == ']'))
+              c = line[++pos];
+            sd_value_.push_back(c);
+          }
+          value = sd_value_;
         }
         if (pos >= n) return LineError(name_, open, "unterminated PARAM-VALUE");
         ++pos;
-        out->fields.push_back({std::move(name), std::move(value)});
+        AddField(out, sd_name_, value);
       }
     }
     *ppos = pos;
@@ -194,6 +217,7 @@ class SyslogParser final : public LineParser {
 
   SyslogFormat format_;
   std::string_view name_;
+  std::string sd_name_, sd_value_;
 };
 
 }  // namespace

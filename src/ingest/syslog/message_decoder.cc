@@ -17,33 +17,37 @@ Status MessageDecoder::Decode(std::string_view message, std::string_view peer_ho
   RETURN_IF_ERROR(parser_->Parse(message, ctx, parsed_.get()));
   out->time = parsed_->time.value_or(now_ns);
   out->ingest_time = now_ns;
-  out->msg = parsed_->msg ? std::move(*parsed_->msg) : std::string();
-  // Moved field by field into a vector of the right size: the parser keeps its own vector's
-  // capacity for the next message.
+  if (parsed_->msg) out->msg.swap(*parsed_->msg);
+  else out->msg.clear();
+  // The parser's vector becomes the event's, and the parser is given room for as many fields
+  // (and a hostname) for the next message: one allocation per event, no field moved.
   out->fields.clear();
-  out->fields.reserve(parsed_->fields.size() + 1);
-  const std::string* host = nullptr;
-  const std::string* app = nullptr;
+  out->fields.swap(parsed_->fields);
+  parsed_->fields.reserve(out->fields.size() + 2);
+  // Indices, not pointers: adding the hostname may move the fields.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t host = kNone, app = kNone;
   // Compared as string_views: their length first, instead of a memcmp for every field.
   constexpr std::string_view kHost = "hostname", kApp = "app_name";
-  for (auto& f : parsed_->fields) {
-    out->fields.push_back(std::move(f));
-    const std::string_view name = out->fields.back().name;
-    if (!host && name == kHost) host = &out->fields.back().value;
-    else if (!app && name == kApp) app = &out->fields.back().value;
+  for (size_t i = 0; i < out->fields.size(); ++i) {
+    const std::string_view name = out->fields[i].name;
+    if (host == kNone && name == kHost) host = i;
+    else if (app == kNone && name == kApp) app = i;
   }
-  if (!host) {
-    out->fields.push_back({"hostname", std::string(peer_host)});  // within the reserved size
-    host = &out->fields.back().value;
+  if (host == kNone) {
+    host = out->fields.size();
+    out->fields.push_back({"hostname", std::string(peer_host)});
   }
-  stream_key_.assign(*host);
+  const std::string& host_value = out->fields[host].value;
+  const std::string* app_value = app == kNone ? nullptr : &out->fields[app].value;
+  stream_key_.assign(host_value);
   stream_key_ += '\n';  // cannot be in a syslog header field
-  if (app) stream_key_ += *app;
+  if (app_value) stream_key_ += *app_value;
   auto it = streams_.find(stream_key_);
   if (it == streams_.end()) {
     if (streams_.size() >= kMaxCachedStreams) streams_.clear();
-    std::vector<std::pair<std::string, std::string>> labels = {{"hostname", *host}};
-    if (app) labels.emplace_back("app_name", *app);
+    std::vector<std::pair<std::string, std::string>> labels = {{"hostname", host_value}};
+    if (app_value) labels.emplace_back("app_name", *app_value);
     it = streams_.emplace(stream_key_, CanonicalStream(std::move(labels))).first;
   }
   out->stream = it->second;
