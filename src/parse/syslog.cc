@@ -26,8 +26,8 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // short strings once more, which is a good part of parsing a message.
 void AddField(ParsedLine* out, std::string_view name, std::string_view value) {
   Field& f = out->fields.emplace_back();
-  f.name.assign(name);
-  f.value.assign(value);
+  f.name.append(name);  // append, cheaper than assign, which allows for overlapping strings
+  f.value.append(value);
 }
 
 bool IsHostnameByte(char c) {

@@ -1,19 +1,58 @@
 #include "store/event_codec.h"
 
+#include <cstring>
+
 namespace sawlog {
 
 // Limit on decoded field counts, so damaged bytes cannot ask for huge allocations.
 constexpr uint64_t kMaxFieldsPerEvent = 1 << 16;
 
+namespace {
+
+// An event is written into room sized for it first: appending its dozen or more pieces one by
+// one checks the string's capacity and calls memcpy for each, a good part of a WAL append.
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+size_t LengthPrefixedSize(std::string_view s) { return VarintSize(s.size()) + s.size(); }
+
+char* WriteVarint(char* p, uint64_t v) {
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>(v | 0x80);
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+char* WriteLengthPrefixed(char* p, std::string_view s) {
+  p = WriteVarint(p, s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+
+}  // namespace
+
 void EncodeEvent(std::string* dst, const Event& e, bool with_stream) {
-  PutVarsint64(dst, e.time);
-  PutVarsint64(dst, e.ingest_time - e.time);  // usually small
-  if (with_stream) PutLengthPrefixed(dst, e.stream);
-  PutLengthPrefixed(dst, e.msg);
-  PutVarint64(dst, e.fields.size());
+  const uint64_t time = ZigZag(e.time);
+  // Usually small; wraps as DecodeEvent's sum does, for times far apart.
+  const uint64_t delta = ZigZag(static_cast<int64_t>(static_cast<uint64_t>(e.ingest_time) - static_cast<uint64_t>(e.time)));
+  size_t size = VarintSize(time) + VarintSize(delta) + LengthPrefixedSize(e.msg) + VarintSize(e.fields.size());
+  if (with_stream) size += LengthPrefixedSize(e.stream);
+  for (const auto& f : e.fields) size += LengthPrefixedSize(f.name) + LengthPrefixedSize(f.value);
+  const size_t at = dst->size();
+  dst->resize(at + size);
+  char* p = dst->data() + at;
+  p = WriteVarint(p, time);
+  p = WriteVarint(p, delta);
+  if (with_stream) p = WriteLengthPrefixed(p, e.stream);
+  p = WriteLengthPrefixed(p, e.msg);
+  p = WriteVarint(p, e.fields.size());
   for (const auto& f : e.fields) {
-    PutLengthPrefixed(dst, f.name);
-    PutLengthPrefixed(dst, f.value);
+    p = WriteLengthPrefixed(p, f.name);
+    p = WriteLengthPrefixed(p, f.value);
   }
 }
 
