@@ -294,6 +294,19 @@ TEST(SyslogMessageDecoder, StreamIsCachedPerHostAndApp) {
   EXPECT_EQ(c.stream, "{hostname=\"10.0.0.1\"}");
 }
 
+// A relay's connection: more hosts than the cache holds, each seen again after it has grown and
+// after it has started over.
+TEST(SyslogMessageDecoder, StreamsStayRightPastTheCacheLimit) {
+  syslog::MessageDecoder d;
+  for (int round = 0; round < 2; ++round)
+    for (int i = 0; i < 5000; ++i) {
+      Event e;
+      const std::string host = "h" + std::to_string(i);
+      ASSERT_TRUE(d.Decode("<13>1 - " + host + " app - - - m", "10.0.0.1", kNow, &e).ok());
+      ASSERT_EQ(e.stream, "{app_name=\"app\",hostname=\"" + host + "\"}");
+    }
+}
+
 TEST(SyslogPeerHost, TakesTheAddressWithoutPort) {
   EXPECT_EQ(syslog::PeerHost("192.0.2.1:514"), "192.0.2.1");
   EXPECT_EQ(syslog::PeerHost("[2001:db8::1]:514"), "2001:db8::1");

@@ -1,11 +1,12 @@
 // One syslog message to one event, through the syslog line parser.
 #include "ingest/syslog/syslog.h"
+#include "core/coding.h"
 #include "parse/parsers.h"
 
 namespace sawlog::syslog {
 
 MessageDecoder::MessageDecoder()
-    : parser_(MakeSyslogParser(SyslogFormat::kAuto)), parsed_(std::make_unique<ParsedLine>()) {}
+    : parser_(MakeSyslogParser(SyslogFormat::kAuto)), parsed_(std::make_unique<ParsedLine>()), streams_(16) {}
 
 MessageDecoder::~MessageDecoder() = default;
 
@@ -20,7 +21,8 @@ Status MessageDecoder::Decode(std::string_view message, std::string_view peer_ho
   if (parsed_->msg) out->msg.swap(*parsed_->msg);
   else out->msg.clear();
   // The parser's vector becomes the event's, and the parser is given room for as many fields
-  // (and a hostname) for the next message: one allocation per event, no field moved.
+  // and two more for the next message (a hostname, or more structured data): one allocation
+  // per event, no field moved, and rarely a vector grown (and left with twice its room).
   out->fields.clear();
   out->fields.swap(parsed_->fields);
   parsed_->fields.reserve(out->fields.size() + 2);
@@ -38,20 +40,44 @@ Status MessageDecoder::Decode(std::string_view message, std::string_view peer_ho
     host = out->fields.size();
     out->fields.push_back({"hostname", std::string(peer_host)});
   }
-  const std::string& host_value = out->fields[host].value;
-  const std::string* app_value = app == kNone ? nullptr : &out->fields[app].value;
-  stream_key_.assign(host_value);
-  stream_key_ += '\n';  // cannot be in a syslog header field
-  if (app_value) stream_key_ += *app_value;
-  auto it = streams_.find(stream_key_);
-  if (it == streams_.end()) {
-    if (streams_.size() >= kMaxCachedStreams) streams_.clear();
-    std::vector<std::pair<std::string, std::string>> labels = {{"hostname", host_value}};
-    if (app_value) labels.emplace_back("app_name", *app_value);
-    it = streams_.emplace(stream_key_, CanonicalStream(std::move(labels))).first;
-  }
-  out->stream = it->second;
+  out->stream = StreamOf(out->fields[host].value, app == kNone ? nullptr : &out->fields[app].value);
   return Status::Ok();
+}
+
+const std::string& MessageDecoder::StreamOf(std::string_view host, const std::string* app) {
+  stream_key_.clear();
+  stream_key_.append(host);
+  stream_key_ += '\n';  // cannot be in a syslog header field
+  if (app) stream_key_.append(*app);
+  const uint64_t hash = Checksum(stream_key_);  // XXH3: a good hash too
+  CachedStream* slot = Find(hash, stream_key_);
+  if (!slot->key.empty()) return slot->stream;
+  if (cached_ >= kMaxCachedStreams) {
+    for (CachedStream& s : streams_) s = {};
+    cached_ = 0;
+    slot = Find(hash, stream_key_);
+  } else if (2 * (cached_ + 1) > streams_.size()) {
+    std::vector<CachedStream> old(2 * streams_.size());
+    old.swap(streams_);
+    for (CachedStream& s : old)
+      if (!s.key.empty()) *Find(s.hash, s.key) = std::move(s);
+    slot = Find(hash, stream_key_);
+  }
+  std::vector<std::pair<std::string, std::string>> labels = {{"hostname", std::string(host)}};
+  if (app) labels.emplace_back("app_name", *app);
+  slot->hash = hash;
+  slot->key = stream_key_;
+  slot->stream = CanonicalStream(std::move(labels));
+  ++cached_;
+  return slot->stream;
+}
+
+MessageDecoder::CachedStream* MessageDecoder::Find(uint64_t hash, std::string_view key) {
+  const size_t mask = streams_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    CachedStream& s = streams_[i];
+    if (s.key.empty() || (s.hash == hash && s.key == key)) return &s;
+  }
 }
 
 std::string_view PeerHost(std::string_view address) {

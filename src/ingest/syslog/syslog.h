@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "core/event.h"
 #include "core/status.h"
@@ -34,13 +34,25 @@ class MessageDecoder {
   Status Decode(std::string_view message, std::string_view peer_host, int64_t now_ns, Event* out);
 
  private:
-  std::unique_ptr<LineParser> parser_;
-  std::unique_ptr<ParsedLine> parsed_;
   // Streams by hostname and app_name: a connection's messages come from a few of them, and
   // building a canonical stream costs more than the rest of the message. A relay's connection
-  // may carry many: past kMaxCachedStreams the cache starts over.
+  // may carry many: past kMaxCachedStreams the cache starts over. Open addressing in a table
+  // at most half full, its size a power of two: no division to find a bucket and no node to
+  // follow, which a std::unordered_map costs at every message.
+  struct CachedStream {
+    uint64_t hash = 0;
+    std::string key;  // hostname '\n' app_name, never empty; empty: a free slot
+    std::string stream;
+  };
+  const std::string& StreamOf(std::string_view host, const std::string* app);
+  // The slot holding key, or the free one where it belongs.
+  CachedStream* Find(uint64_t hash, std::string_view key);
+
+  std::unique_ptr<LineParser> parser_;
+  std::unique_ptr<ParsedLine> parsed_;
   static constexpr size_t kMaxCachedStreams = 4096;
-  std::unordered_map<std::string, std::string> streams_;
+  std::vector<CachedStream> streams_;
+  size_t cached_ = 0;
   std::string stream_key_;
 };
 
