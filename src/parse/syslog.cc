@@ -118,17 +118,19 @@ class SyslogParser final : public LineParser {
   Status Parse5424(std::string_view line, size_t pos, ParsedLine* out) {
     const size_t n = line.size();
     std::string_view token;
-    // One header field, up to the next space; "-" is the nil value.
-    auto next = [&](std::string_view what) -> Status {
-      if (pos >= n || line[pos] == ' ') return LineError(name_, pos, "expected " + std::string(what));
+    // One header field, up to the next space; "-" is the nil value. False, pos unmoved, when
+    // there is none.
+    auto next = [&] {
+      if (pos >= n || line[pos] == ' ') return false;
       size_t end = line.find(' ', pos);
       if (end == std::string_view::npos) end = n;
       token = line.substr(pos, end - pos);
       pos = end < n ? end + 1 : n;
-      return Status::Ok();
+      return true;
     };
+    auto expected = [&](std::string_view what) { return LineError(name_, pos, "expected " + std::string(what)); };
     size_t at = pos;
-    RETURN_IF_ERROR(next("TIMESTAMP"));
+    if (!next()) return expected("TIMESTAMP");
     if (token != "-") {
       auto t = ParseRfc3339(token);
       if (!t.ok()) return LineError(name_, at, "bad TIMESTAMP: " + t.status().message());
@@ -137,7 +139,7 @@ class SyslogParser final : public LineParser {
     static constexpr std::string_view kHeader[][2] = {
         {"HOSTNAME", "hostname"}, {"APP-NAME", "app_name"}, {"PROCID", "proc_id"}, {"MSGID", "msg_id"}};
     for (const auto& [what, field] : kHeader) {
-      RETURN_IF_ERROR(next(what));
+      if (!next()) return expected(what);
       if (token != "-") AddField(out, field, token);
     }
     RETURN_IF_ERROR(StructuredData(line, &pos, out));
