@@ -22,8 +22,7 @@ void BufferedSession::Feed(std::string_view bytes, int64_t now_ns, SocketBatch* 
   if (buffer_.capacity() < need) buffer_.reserve(std::max(need, 2 * buffer_.capacity()));
   buffer_.append(bytes);
   // The batch's events are reserved at the size this session's frames have had so far (and a
-  // little more): a growing vector would move every event again, and the store keeps the batch's
-  // vector as it is, with up to twice the room it needs.
+  // little more): a growing vector would move every event again, several times over.
   const size_t before = out->events.size();
   if (event_bytes_ > 0) out->events.reserve(before + buffer_.size() / event_bytes_ * 9 / 8 + 16);
   size_t used = DecodeFrames(buffer_, offset_, false, now_ns, out);
