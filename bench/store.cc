@@ -6,6 +6,8 @@
 //   ./build/bench/store [--benchmark_filter=Flush|Merge]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +15,8 @@
 #include "ingest/syslog/syslog.h"
 #include "store/merge.h"
 #include "store/part.h"
+#include "store/part_format.h"
+#include "store/token_filter.h"
 #include "syslog_messages.h"
 #include "testing/mem_env.h"
 
@@ -73,6 +77,65 @@ void BM_Merge(benchmark::State& state) {
   state.counters["out_B/event"] = static_cast<double>(out_bytes) / kFlushEvents;
 }
 BENCHMARK(BM_Merge)->Unit(benchmark::kMillisecond);
+
+// Blocks of _msg values as the merges write them: kMaxBlockRows rows each, each block's values
+// in one buffer, as a decoded column holds them.
+struct Block {
+  std::string bytes;
+  std::vector<std::optional<std::string_view>> values;
+};
+
+std::vector<Block> Blocks(const std::vector<std::string_view>& msgs) {
+  std::vector<Block> blocks;
+  for (size_t first = 0; first < msgs.size(); first += sawlog::part::kMaxBlockRows) {
+    const size_t end = std::min(msgs.size(), first + sawlog::part::kMaxBlockRows);
+    Block& b = blocks.emplace_back();
+    for (size_t i = first; i < end; ++i) b.bytes += msgs[i];
+    size_t at = 0;
+    for (size_t i = first; i < end; ++i) {
+      b.values.push_back(std::string_view(b.bytes).substr(at, msgs[i].size()));
+      at += msgs[i].size();
+    }
+  }
+  return blocks;
+}
+
+const std::vector<std::string>& LoghubLines() {
+  static const std::vector<std::string> lines = [] {
+    std::vector<std::string> out;
+    for (const char* system : {"Android", "Apache", "BGL", "HDFS", "Hadoop", "HealthApp", "Linux", "OpenSSH", "Spark",
+                               "Zookeeper"}) {
+      const std::string path = std::string(SAWLOG_SHARED_DATA_DIR) + "/loghub/" + system + "/" + system + "_2k.log";
+      std::ifstream in(path);
+      std::string line;
+      size_t n = 0;
+      while (std::getline(in, line))
+        if (!line.empty()) out.push_back(line), ++n;
+      if (n == 0) std::fprintf(stderr, "bench: no lines in %s\n", path.c_str());
+    }
+    return out;
+  }();
+  return lines;
+}
+
+void BM_TokenFilter(benchmark::State& state, bool loghub, bool pairs) {
+  std::vector<std::string_view> msgs;
+  if (loghub)
+    for (const auto& l : LoghubLines()) msgs.push_back(l);
+  else
+    for (const auto& e : Events()) msgs.push_back(e.msg);
+  const std::vector<Block> blocks = Blocks(msgs);
+  const sawlog::DistinctValues none;  // as for _msg: too many distinct values for a dictionary
+  size_t bytes = 0;
+  for (auto _ : state)
+    for (const auto& b : blocks) bytes += sawlog::BuildTokenFilter(b.values, none, pairs).size();
+  benchmark::DoNotOptimize(bytes);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * msgs.size()));
+}
+BENCHMARK_CAPTURE(BM_TokenFilter, syslog, false, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TokenFilter, syslog_pairs, false, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TokenFilter, loghub, true, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TokenFilter, loghub_pairs, true, true)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
