@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "core/coding.h"
@@ -88,6 +89,32 @@ TEST(Tokenizer, FoldedTokensAreTheTokensFolded) {
   });
   EXPECT_EQ(Tokenize(text), expected);
   EXPECT_EQ(expected.size(), 7u);
+}
+
+// Texts of every length around the tokenizer's 64-byte windows, at every alignment, of bytes of
+// each kind (separators, lower and capital letters, digits, '_', bytes >= 0x80).
+TEST(Tokenizer, FoldsTokensAcrossItsWindows) {
+  std::mt19937 rnd(3);
+  const std::string kinds[] = {std::string(" .-=\t\n\0", 7), "abcxyz", "ABCXYZ", "0189", "_", "\x80\xc3\xa9\xff",
+                               "@[`{"};
+  for (int round = 0; round < 3000; ++round) {
+    const size_t size = rnd() % 300, offset = rnd() % 16;
+    std::string buffer(offset, 'x');
+    for (size_t i = 0; i < size; ++i) {
+      // Some rounds are long runs of token bytes, a separator only now and then.
+      const std::string& kind = round % 3 == 0 && rnd() % 20 != 0 ? kinds[1 + rnd() % 5] : kinds[rnd() % 7];
+      buffer += kind[rnd() % kind.size()];
+    }
+    const std::string_view text = std::string_view(buffer).substr(offset);
+    std::vector<std::string> expected, got;
+    ForEachToken(text, [&](std::string_view t) {
+      std::string s(t);
+      for (char& c : s) c = FoldCase(c);
+      expected.push_back(s);
+    });
+    ForEachFoldedToken(text, [&](std::string_view t) { got.emplace_back(t); });
+    ASSERT_EQ(got, expected) << "round " << round;
+  }
 }
 
 TEST(Event, CanonicalStreamSortsAndEscapes) {
