@@ -24,18 +24,6 @@ constexpr bool IsTokenByte(unsigned char c) {
 
 constexpr char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-// Calls fn(std::string_view token) for each token of text, in order; tokens are views into text.
-template <typename Fn>
-void ForEachToken(std::string_view text, Fn&& fn) {
-  size_t i = 0, n = text.size();
-  while (i < n) {
-    while (i < n && !IsTokenByte(static_cast<unsigned char>(text[i]))) ++i;
-    size_t start = i;
-    while (i < n && IsTokenByte(static_cast<unsigned char>(text[i]))) ++i;
-    if (i > start) fn(text.substr(start, i - start));
-  }
-}
-
 // Each byte's class: 0 between tokens, else kTokenByte, with kUpperByte when folding changes it.
 inline constexpr unsigned char kTokenByte = 1, kUpperByte = 2;
 inline constexpr std::array<unsigned char, 256> kTokenByteClass = [] {
@@ -94,18 +82,16 @@ inline void ClassifyTokenBytes(const char* p, size_t n, uint64_t* tokens, uint64
   *upper = u;
 }
 
-// Calls fn(std::string_view folded_token) for each token of text, case-folded, in order (the
-// filters built at the merges see every byte of every event). A token without capitals (most) is
-// passed as a view into text, the others folded into a copy; either way the view is valid only
-// during the call.
+// Calls fn(std::string_view token, bool capitals) for each token of text, in order: a view into
+// text, and whether it has ASCII capitals (whether folding changes it). The filters built at the
+// merges see every byte of every event: 64 bytes are classified at a time, and a token's end is
+// found by a bit scan.
 template <typename Fn>
-void ForEachFoldedToken(std::string_view text, Fn&& fn) {
+void ForEachCasedToken(std::string_view text, Fn&& fn) {
   const char* const p = text.data();
   const size_t n = text.size();
-  char local[256];
-  std::string long_token;
-  // Token bytes by 64-byte windows; a token may run on from one window into the next. One call of
-  // fn (inlined) for all tokens: the window after the last (of no bytes) ends a token left open.
+  // A token may run on from one window into the next. One call of fn (inlined) for all tokens:
+  // the window after the last (of no bytes) ends a token left open.
   size_t open = SIZE_MAX;  // where the token being read started
   bool open_upper = false;
   for (size_t base = 0; base < n || open != SIZE_MAX; base += 64) {
@@ -125,23 +111,42 @@ void ForEachFoldedToken(std::string_view text, Fn&& fn) {
       }
       const int end = __builtin_ctzll(after);
       const uint64_t below_end = (uint64_t{1} << end) - 1;
-      const size_t start = open, len = base + static_cast<size_t>(end) - open;
+      const size_t start = open;
       const bool capitals = open_upper || (upper & from & below_end) != 0;
       open = SIZE_MAX;
       tokens &= ~below_end;
-      const char* token = p + start;
-      if (capitals) {
-        char* folded = local;
-        if (len > sizeof(local)) {
-          long_token.resize(len);
-          folded = long_token.data();
-        }
-        for (size_t k = 0; k < len; ++k) folded[k] = FoldCase(token[k]);
-        token = folded;
-      }
-      fn(std::string_view(token, len));
+      fn(text.substr(start, base + static_cast<size_t>(end) - start), capitals);
     }
   }
+}
+
+// Calls fn(std::string_view token) for each token of text, in order; tokens are views into text.
+template <typename Fn>
+void ForEachToken(std::string_view text, Fn&& fn) {
+  ForEachCasedToken(text, [&](std::string_view token, bool) { fn(token); });
+}
+
+// Folds a token with capitals into *buffer (of 256 bytes) or, if longer, *long_token.
+inline std::string_view FoldToken(std::string_view token, char* buffer, std::string* long_token) {
+  char* folded = buffer;
+  if (token.size() > 256) {
+    long_token->resize(token.size());
+    folded = long_token->data();
+  }
+  for (size_t k = 0; k < token.size(); ++k) folded[k] = FoldCase(token[k]);
+  return std::string_view(folded, token.size());
+}
+
+// Calls fn(std::string_view folded_token) for each token of text, case-folded, in order. A token
+// without capitals (most) is passed as a view into text, the others folded into a copy; either way
+// the view is valid only during the call.
+template <typename Fn>
+void ForEachFoldedToken(std::string_view text, Fn&& fn) {
+  char buffer[256];
+  std::string long_token;
+  ForEachCasedToken(text, [&](std::string_view token, bool capitals) {
+    fn(capitals ? FoldToken(token, buffer, &long_token) : token);
+  });
 }
 
 // The case-folded tokens of text.

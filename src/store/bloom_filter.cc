@@ -35,8 +35,10 @@ void ForEachProbe(uint64_t h, uint64_t bits, Fn&& fn) {
 }
 }  // namespace
 
-void BloomFilterBuilder::Grow() {
-  std::vector<uint64_t> old(table_.size() * 2, 0);
+void BloomFilterBuilder::Grow(size_t more_than) {
+  size_t slots = table_.size() * 2;
+  while (slots <= more_than) slots *= 2;
+  std::vector<uint64_t> old(slots, 0);
   old.swap(table_);
   const size_t mask = table_.size() - 1;
   for (uint64_t h : old)

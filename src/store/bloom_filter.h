@@ -57,17 +57,23 @@ class BloomFilterBuilder {
       if (table_[i] == hash) return;
       if (table_[i] == 0) {
         table_[i] = hash;
-        if (++count_ * 2 > table_.size()) Grow();  // at most half full: probes stay short
+        if (++count_ * 2 > table_.size()) Grow(table_.size());  // at most half full: probes stay short
         return;
       }
     }
   }
+  // Room for this many distinct hashes without growing the set as they come (each time it grows,
+  // it inserts all again).
+  void Reserve(size_t distinct) {
+    if (distinct * 2 > table_.size()) Grow(distinct * 2);
+  }
+  size_t distinct() const { return count_ + zero_; }
   // The filter of the hashes added since the last Build(), which it forgets.
   std::string Build();
 
  private:
   static constexpr size_t kMinSlots = 1024;
-  void Grow();
+  void Grow(size_t more_than);
   std::vector<uint64_t> table_;
   size_t count_ = 0;   // nonzero hashes in table_
   bool zero_ = false;  // whether 0 was added

@@ -1,8 +1,8 @@
 #include "store/token_filter.h"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 
 #include "core/tokenizer.h"
 #include "store/bloom_filter.h"
@@ -12,59 +12,69 @@ namespace sawlog {
 
 namespace {
 
-// The short tokens (most) seen lately by the filter being built, by their bytes, with their
-// hashes: a block's messages repeat most of their words, and a token found here is neither hashed
-// nor added to the filter again. Direct-mapped: a token that lands on another's slot replaces it.
+// The short tokens (most) seen lately by the filter being built, by their bytes as in the value
+// (before folding), with their hashes: a block's messages repeat most of their words, and a token
+// found here is neither folded, hashed nor added to the filter again. Direct-mapped: a token that
+// lands on another's slot replaces it.
 class RecentTokens {
  public:
   static constexpr size_t kMaxSize = 16;
-  // A token of at most kMaxSize bytes, exactly: two words that cover its bytes (overlapping when
-  // shorter than 16), and its size.
+  // A token of at most kMaxSize bytes, exactly: its bytes, zero past its end (no token holds a 0
+  // byte, so its size is implied).
   struct Key {
-    uint64_t a, b;
-    uint32_t size;
+    uint64_t a = 0, b = 0;
   };
   struct Entry {
-    uint64_t a = 0, b = 0, hash = 0;
-    uint32_t size = 0;
+    Key key;  // all zero: none
+    uint64_t hash = 0;
     bool pairable = false;  // !IsVariableToken
   };
 
-  RecentTokens() : entries_(std::make_unique<Entry[]>(kSlots)) {}
+  RecentTokens() : entries_(kSlots) {}
 
-  static Key KeyOf(std::string_view t) {
-    const char* p = t.data();
-    const size_t n = t.size();
-    Key k{0, 0, static_cast<uint32_t>(n)};
-    if (n >= 8) {
-      std::memcpy(&k.a, p, 8);
-      std::memcpy(&k.b, p + n - 8, 8);
-    } else if (n >= 4) {
-      uint32_t x, y;
-      std::memcpy(&x, p, 4);
-      std::memcpy(&y, p + n - 4, 4);
-      k.a = x;
-      k.b = y;
-    } else {  // 1 to 3 bytes: the first, middle and last
-      k.a = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
-            static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
-            static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+  // The key of a token of `value` at `offset`, of at most kMaxSize bytes. Reads 16 bytes (no
+  // branch on the token's size): from the token when the value has them, else the value's last 16.
+  static Key KeyOf(std::string_view value, size_t offset, size_t size) {
+    static constexpr auto kMasks = [] {
+      std::array<Key, kMaxSize + 1> m{};
+      for (size_t n = 0; n <= kMaxSize; ++n) {
+        m[n].a = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
+        m[n].b = n <= 8 ? 0 : n == 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (n - 8))) - 1;
+      }
+      return m;
+    }();
+    Key k;
+    if (value.size() - offset >= 16) {
+      std::memcpy(&k.a, value.data() + offset, 8);
+      std::memcpy(&k.b, value.data() + offset + 8, 8);
+    } else if (value.size() >= 16) {
+      unsigned __int128 last;
+      std::memcpy(&last, value.data() + value.size() - 16, 16);
+      last >>= 8 * (offset - (value.size() - 16));  // little-endian: the token's first byte lowest
+      k.a = static_cast<uint64_t>(last);
+      k.b = static_cast<uint64_t>(last >> 64);
+    } else {
+      char bytes[16] = {};
+      std::memcpy(bytes, value.data() + offset, size);
+      std::memcpy(&k.a, bytes, 8);
+      std::memcpy(&k.b, bytes + 8, 8);
     }
+    k.a &= kMasks[size].a;
+    k.b &= kMasks[size].b;
     return k;
   }
 
-  // The entry for k: k's when found, else the one it may replace.
+  // The entry for k: k's when found (Holds), else the one it may replace.
   Entry& Slot(const Key& k) {
-    const uint64_t mix = (k.a ^ (k.b * 0x9E3779B97F4A7C15ull) ^ k.size) * 0xff51afd7ed558ccdull;
+    const uint64_t mix = (k.a ^ (k.b * 0x9E3779B97F4A7C15ull)) * 0xff51afd7ed558ccdull;
     return entries_[mix >> (64 - kSlotBits)];
   }
-  static bool Holds(const Entry& e, const Key& k) { return e.size == k.size && e.a == k.a && e.b == k.b; }
-  static void Put(Entry* e, const Key& k, uint64_t hash, bool pairable) { *e = {k.a, k.b, hash, k.size, pairable}; }
+  static bool Holds(const Entry& e, const Key& k) { return e.key.a == k.a && e.key.b == k.b; }
 
  private:
   static constexpr int kSlotBits = 10;
   static constexpr size_t kSlots = size_t{1} << kSlotBits;
-  std::unique_ptr<Entry[]> entries_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace
@@ -73,39 +83,33 @@ std::string BuildTokenFilter(const std::vector<std::optional<std::string_view>>&
                              bool pairs) {
   BloomFilterBuilder filter;
   RecentTokens recent;
+  char buffer[256];
+  std::string long_token;
   auto add_tokens = [&](std::string_view v) {
-    if (!pairs) {
-      ForEachFoldedToken(v, [&](std::string_view folded) {
-        if (folded.size() > RecentTokens::kMaxSize) return filter.Add(TokenHash(folded));
-        const RecentTokens::Key k = RecentTokens::KeyOf(folded);
-        RecentTokens::Entry& e = recent.Slot(k);
-        if (RecentTokens::Holds(e, k)) return;
-        const uint64_t h = TokenHash(folded);
-        filter.Add(h);
-        RecentTokens::Put(&e, k, h, false);
-      });
-      return;
-    }
     uint64_t previous = 0;
     bool previous_pairable = false;
-    ForEachFoldedToken(v, [&](std::string_view folded) {
+    ForEachCasedToken(v, [&](std::string_view token, bool capitals) {
       uint64_t h;
       bool pairable;
-      if (folded.size() > RecentTokens::kMaxSize) {
+      auto hash = [&] {
+        const std::string_view folded = capitals ? FoldToken(token, buffer, &long_token) : token;
         h = TokenHash(folded);
-        pairable = !IsVariableToken(folded);
+        pairable = pairs && !IsVariableToken(folded);
         filter.Add(h);
+      };
+      if (token.size() > RecentTokens::kMaxSize) {
+        hash();
       } else {
-        const RecentTokens::Key k = RecentTokens::KeyOf(folded);
+        const RecentTokens::Key k =
+            RecentTokens::KeyOf(v, static_cast<size_t>(token.data() - v.data()), token.size());
         RecentTokens::Entry& e = recent.Slot(k);
         if (RecentTokens::Holds(e, k)) {
+          if (!pairs) return;
           h = e.hash;
           pairable = e.pairable;
         } else {
-          h = TokenHash(folded);
-          pairable = !IsVariableToken(folded);
-          filter.Add(h);
-          RecentTokens::Put(&e, k, h, pairable);
+          hash();
+          e = {k, h, pairable};
         }
       }
       if (pairable && previous_pairable) filter.Add(TokenPairHash(previous, h));
@@ -120,7 +124,15 @@ std::string BuildTokenFilter(const std::vector<std::optional<std::string_view>>&
     for (std::string_view v : known.values()) add_tokens(v);
   } else {
     DistinctValues distinct;
-    for (const auto& v : values) {
+    // Room, after the first rows, for as many tokens as the rest bring if they bring new ones as
+    // often as the second half of those did (those of a message's wording stop coming soon).
+    constexpr size_t kSampleRows = 64;
+    size_t half_sample = 0;
+    for (size_t r = 0; r < values.size(); ++r) {
+      if (r == kSampleRows / 2) half_sample = filter.distinct();
+      if (r == kSampleRows)
+        filter.Reserve(filter.distinct() + (filter.distinct() - half_sample) * (values.size() - r) / (kSampleRows / 2));
+      const auto& v = values[r];
       if (!v) continue;
       if (distinct.size() <= kMaxDictValues) {
         const size_t before = distinct.size();

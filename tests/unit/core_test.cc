@@ -106,14 +106,22 @@ TEST(Tokenizer, FoldsTokensAcrossItsWindows) {
       buffer += kind[rnd() % kind.size()];
     }
     const std::string_view text = std::string_view(buffer).substr(offset);
-    std::vector<std::string> expected, got;
-    ForEachToken(text, [&](std::string_view t) {
-      std::string s(t);
-      for (char& c : s) c = FoldCase(c);
-      expected.push_back(s);
-    });
-    ForEachFoldedToken(text, [&](std::string_view t) { got.emplace_back(t); });
+    // A byte at a time, as the rules say.
+    std::vector<std::string> expected, folded, got, got_folded;
+    for (size_t i = 0; i < text.size();) {
+      size_t end = i;
+      while (end < text.size() && IsTokenByte(static_cast<unsigned char>(text[end]))) ++end;
+      if (end > i) {
+        expected.emplace_back(text.substr(i, end - i));
+        folded.push_back(expected.back());
+        for (char& c : folded.back()) c = FoldCase(c);
+      }
+      i = end + (end == i);
+    }
+    ForEachToken(text, [&](std::string_view t) { got.emplace_back(t); });
+    ForEachFoldedToken(text, [&](std::string_view t) { got_folded.emplace_back(t); });
     ASSERT_EQ(got, expected) << "round " << round;
+    ASSERT_EQ(got_folded, folded) << "round " << round;
   }
 }
 
