@@ -35,10 +35,9 @@ inline constexpr std::array<unsigned char, 256> kTokenByteClass = [] {
 }();
 
 #if defined(__SSE2__)
-// Bit i: whether p[i] is a token byte (in the low half) and whether it is an ASCII capital (in the
-// high half), for the 16 bytes at p.
-inline uint32_t ClassifyTokenBytes16(const char* p) {
-  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+// Bit i: whether byte i of x is a token byte (in the low half) and whether it is an ASCII capital
+// (in the high half).
+inline uint32_t ClassifyTokenBytes16(__m128i x) {
   const __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));  // A-Z to a-z; no other byte lands there
   const __m128i letter =
       _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
@@ -60,16 +59,35 @@ inline void ClassifyTokenBytes(const char* p, size_t n, uint64_t* tokens, uint64
 #if defined(__SSE2__)
   // 16 bytes at a time: a byte at a time, the loop's exit at each token's end was mispredicted
   // once per token, and tokenizing was most of the merges' filter building.
+  auto load = [](const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); };
   for (; i + 16 <= n; i += 16) {
-    const uint32_t m = ClassifyTokenBytes16(p + i);
+    const uint32_t m = ClassifyTokenBytes16(load(p + i));
     t |= static_cast<uint64_t>(m & 0xffff) << i;
     u |= static_cast<uint64_t>(m >> 16) << i;
   }
   if (i < n && n >= 16) {  // the last bytes: the 16 that end with them, shifted
-    const uint32_t m = ClassifyTokenBytes16(p + n - 16);
+    const uint32_t m = ClassifyTokenBytes16(load(p + n - 16));
     const int r = static_cast<int>(n - i);
     t |= static_cast<uint64_t>((m & 0xffff) >> (16 - r)) << i;
     u |= static_cast<uint64_t>((m >> 16) >> (16 - r)) << i;
+    i = n;
+  } else if (n >= 4 && n < 16) {  // a short text (ids, numbers): its bytes in two overlapping words
+    uint64_t lo, hi;
+    if (n >= 8) {
+      std::memcpy(&lo, p, 8);
+      std::memcpy(&hi, p + n - 8, 8);
+      hi = n == 8 ? 0 : hi >> (8 * (16 - n));
+    } else {
+      uint32_t first, last;
+      std::memcpy(&first, p, 4);
+      std::memcpy(&last, p + n - 4, 4);
+      lo = first | (static_cast<uint64_t>(last) >> (8 * (8 - n))) << 32;
+      hi = 0;
+    }
+    const uint32_t m = ClassifyTokenBytes16(_mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo)));
+    const uint32_t present = (uint32_t{1} << n) - 1;  // the zero bytes after them are no token bytes anyway
+    t = m & present;
+    u = (m >> 16) & present;
     i = n;
   }
 #endif

@@ -38,34 +38,42 @@ void ForEachProbe(uint64_t h, uint64_t bits, Fn&& fn) {
 void BloomFilterBuilder::Grow(size_t more_than) {
   size_t slots = table_.size() * 2;
   while (slots <= more_than) slots *= 2;
-  std::vector<uint64_t> old(slots, 0);
-  old.swap(table_);
-  const size_t mask = table_.size() - 1;
-  for (uint64_t h : old)
-    if (h != 0) {
-      size_t i = h & mask;
-      while (table_[i] != 0) i = (i + 1) & mask;
-      table_[i] = h;
-    }
+  table_.assign(slots, 0);
+  const size_t mask = slots - 1;
+  for (uint64_t h : distinct_) {
+    size_t i = h & mask;
+    while (table_[i] != 0) i = (i + 1) & mask;
+    table_[i] = h;
+  }
 }
 
 std::string BloomFilterBuilder::Build() {
-  const uint64_t bits = FilterBits(count_ + zero_);
+  const uint64_t bits = FilterBits(distinct());
   std::vector<uint64_t> words(bits / 64, 0);
   auto set = [&](uint64_t bit) { words[bit / 64] |= uint64_t{1} << (bit % 64); };
-  for (uint64_t h : table_)
-    if (h != 0) ForEachProbe(h, bits, set);
+  for (uint64_t h : distinct_) ForEachProbe(h, bits, set);
   if (zero_) ForEachProbe(0, bits, set);
   std::string out;
   out.reserve(words.size() * 8);
   for (uint64_t w : words) PutFixed64(&out, w);
-  // Emptied for the next filter; a table grown for a big one is given back.
-  if (table_.size() > kMinSlots) {
+  // Emptied for the next filter: a table grown for a big one is kept (the next block's is alike)
+  // unless huge, and emptied slot by slot when that is less to write. Every slot is found before
+  // any is emptied: an emptied slot would end the probe sequences that pass it.
+  constexpr size_t kMaxKeptSlots = size_t{1} << 16;
+  if (table_.size() > kMaxKeptSlots) {
     table_.assign(kMinSlots, 0);
+  } else if (distinct_.size() * 8 < table_.size()) {
+    const size_t mask = table_.size() - 1;
+    for (uint64_t& h : distinct_) {
+      size_t i = h & mask;
+      while (table_[i] != h) i = (i + 1) & mask;
+      h = i;
+    }
+    for (uint64_t i : distinct_) table_[i] = 0;
   } else {
     std::fill(table_.begin(), table_.end(), 0);
   }
-  count_ = 0;
+  distinct_.clear();
   zero_ = false;
   return out;
 }

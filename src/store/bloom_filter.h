@@ -57,7 +57,8 @@ class BloomFilterBuilder {
       if (table_[i] == hash) return;
       if (table_[i] == 0) {
         table_[i] = hash;
-        if (++count_ * 2 > table_.size()) Grow(table_.size());  // at most half full: probes stay short
+        distinct_.push_back(hash);
+        if (distinct_.size() * 2 > table_.size()) Grow(table_.size());  // at most half full: probes stay short
         return;
       }
     }
@@ -67,7 +68,7 @@ class BloomFilterBuilder {
   void Reserve(size_t distinct) {
     if (distinct * 2 > table_.size()) Grow(distinct * 2);
   }
-  size_t distinct() const { return count_ + zero_; }
+  size_t distinct() const { return distinct_.size() + zero_; }
   // The filter of the hashes added since the last Build(), which it forgets.
   std::string Build();
 
@@ -75,8 +76,8 @@ class BloomFilterBuilder {
   static constexpr size_t kMinSlots = 1024;
   void Grow(size_t more_than);
   std::vector<uint64_t> table_;
-  size_t count_ = 0;   // nonzero hashes in table_
-  bool zero_ = false;  // whether 0 was added
+  std::vector<uint64_t> distinct_;  // the nonzero hashes in table_, for building and emptying it
+  bool zero_ = false;               // whether 0 was added
 };
 
 // Builds the filter of a set of token hashes (duplicates are fine).

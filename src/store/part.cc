@@ -10,7 +10,6 @@
 #include "store/bloom_filter.h"
 #include "store/column.h"
 #include "store/part_format.h"
-#include "store/token_filter.h"
 #include "store/compress.h"
 #include "store/templated.h"
 
@@ -55,8 +54,8 @@ void AppendTextChunk(std::string* block, const std::vector<std::optional<std::st
 }
 
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values,
-                 const DistinctValues& known, bool pairs, ColumnInfo* col) {
-  std::string bloom = BuildTokenFilter(values, known, pairs);
+                 const DistinctValues& known, bool pairs, TokenFilterBuilder* filters, ColumnInfo* col) {
+  std::string bloom = filters->Build(values, known, pairs);
   col->bloom_offset = block->size();
   col->bloom_size = bloom.size();
   col->bloom_checksum = Checksum(bloom);
@@ -215,9 +214,9 @@ Status PartWriter::WriteBlock(const BlockColumns& columns) {
     add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
   if (filters_) {
-    AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &b.columns[2]);
+    AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &token_filters_, &b.columns[2]);
     for (size_t c = 0; c < columns.values.size(); ++c)
-      AppendBloom(&block, columns.values[c], distinct[1 + c], false, &b.columns[3 + c]);
+      AppendBloom(&block, columns.values[c], distinct[1 + c], false, &token_filters_, &b.columns[3 + c]);
   }
 
   b.offset = file_->Size();

@@ -16,6 +16,7 @@
 #include "store/bloom_cache.h"
 #include "store/column.h"
 #include "store/templated.h"
+#include "store/token_filter.h"
 
 namespace sawlog {
 
@@ -107,6 +108,7 @@ class PartWriter {
   int zstd_level_ = 3;
   bool always_template_ = false;
   bool filters_ = true;
+  TokenFilterBuilder token_filters_;
 };
 
 // Writes events (any order) as a part file at path, with the flush's zstd level: written,

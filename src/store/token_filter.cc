@@ -25,15 +25,24 @@ class RecentTokens {
     uint64_t a = 0, b = 0;
   };
   struct Entry {
-    Key key;  // all zero: none
+    Key key;
     uint64_t hash = 0;
+    uint32_t filter = 0;    // the filter it was found for: of another, it holds nothing
     bool pairable = false;  // !IsVariableToken
   };
 
   RecentTokens() : entries_(kSlots) {}
 
-  // The key of a token of `value` at `offset`, of at most kMaxSize bytes. Reads 16 bytes (no
-  // branch on the token's size): from the token when the value has them, else the value's last 16.
+  // Forgets every token (the next filter's are its own).
+  void NextFilter() {
+    if (++filter_ == 0) {  // after 2^32 filters: entries of the first could look current
+      std::fill(entries_.begin(), entries_.end(), Entry());
+      filter_ = 1;
+    }
+  }
+
+  // The key of a token of `value` at `offset`, of at most kMaxSize bytes. Reads 16 bytes from the
+  // token when the value has them (no branch on its size), else its bytes in overlapping words.
   static Key KeyOf(std::string_view value, size_t offset, size_t size) {
     static constexpr auto kMasks = [] {
       std::array<Key, kMaxSize + 1> m{};
@@ -43,21 +52,24 @@ class RecentTokens {
       }
       return m;
     }();
+    const char* p = value.data() + offset;
     Key k;
     if (value.size() - offset >= 16) {
-      std::memcpy(&k.a, value.data() + offset, 8);
-      std::memcpy(&k.b, value.data() + offset + 8, 8);
-    } else if (value.size() >= 16) {
-      unsigned __int128 last;
-      std::memcpy(&last, value.data() + value.size() - 16, 16);
-      last >>= 8 * (offset - (value.size() - 16));  // little-endian: the token's first byte lowest
-      k.a = static_cast<uint64_t>(last);
-      k.b = static_cast<uint64_t>(last >> 64);
-    } else {
-      char bytes[16] = {};
-      std::memcpy(bytes, value.data() + offset, size);
-      std::memcpy(&k.a, bytes, 8);
-      std::memcpy(&k.b, bytes + 8, 8);
+      std::memcpy(&k.a, p, 8);
+      std::memcpy(&k.b, p + 8, 8);
+    } else if (size >= 8) {  // the last word's bytes past the first word's, moved down
+      std::memcpy(&k.a, p, 8);
+      std::memcpy(&k.b, p + size - 8, 8);
+      k.b = size == 8 ? 0 : k.b >> (8 * (16 - size));
+    } else if (size >= 4) {
+      uint32_t first, last;
+      std::memcpy(&first, p, 4);
+      std::memcpy(&last, p + size - 4, 4);
+      k.a = first | (static_cast<uint64_t>(last) >> (8 * (8 - size))) << 32;
+    } else {  // 1 to 3 bytes: the first, middle and last
+      k.a = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+            static_cast<uint64_t>(static_cast<unsigned char>(p[size / 2])) << 8 |
+            static_cast<uint64_t>(static_cast<unsigned char>(p[size - 1])) << (8 * (size - 1));
     }
     k.a &= kMasks[size].a;
     k.b &= kMasks[size].b;
@@ -69,22 +81,38 @@ class RecentTokens {
     const uint64_t mix = (k.a ^ (k.b * 0x9E3779B97F4A7C15ull)) * 0xff51afd7ed558ccdull;
     return entries_[mix >> (64 - kSlotBits)];
   }
-  static bool Holds(const Entry& e, const Key& k) { return e.key.a == k.a && e.key.b == k.b; }
+  bool Holds(const Entry& e, const Key& k) const { return e.filter == filter_ && e.key.a == k.a && e.key.b == k.b; }
+  void Put(Entry* e, const Key& k, uint64_t hash, bool pairable) const { *e = {k, hash, filter_, pairable}; }
 
  private:
   static constexpr int kSlotBits = 10;
   static constexpr size_t kSlots = size_t{1} << kSlotBits;
   std::vector<Entry> entries_;
+  uint32_t filter_ = 1;
 };
 
 }  // namespace
 
-std::string BuildTokenFilter(const std::vector<std::optional<std::string_view>>& values, const DistinctValues& known,
-                             bool pairs) {
+struct TokenFilterBuilder::Tables {
   BloomFilterBuilder filter;
   RecentTokens recent;
+};
+
+TokenFilterBuilder::TokenFilterBuilder() : tables_(std::make_unique<Tables>()) {}
+TokenFilterBuilder::~TokenFilterBuilder() = default;
+
+std::string TokenFilterBuilder::Build(const std::vector<std::optional<std::string_view>>& values,
+                                      const DistinctValues& known, bool pairs) {
+  BloomFilterBuilder& filter = tables_->filter;
+  RecentTokens& recent = tables_->recent;
+  recent.NextFilter();
   char buffer[256];
   std::string long_token;
+  // Whether tokens are looked up in `recent`: not for distinct values (their tokens mostly
+  // differ), and no more once the first kTrialTokens found there are too few (numbers, ids).
+  constexpr size_t kTrialTokens = 256;
+  bool remember = !(known.size() > 0 && known.size() <= kMaxDictValues);
+  size_t looked_up = 0, found = 0;
   auto add_tokens = [&](std::string_view v) {
     uint64_t previous = 0;
     bool previous_pairable = false;
@@ -97,19 +125,21 @@ std::string BuildTokenFilter(const std::vector<std::optional<std::string_view>>&
         pairable = pairs && !IsVariableToken(folded);
         filter.Add(h);
       };
-      if (token.size() > RecentTokens::kMaxSize) {
+      if (!remember || token.size() > RecentTokens::kMaxSize) {
         hash();
       } else {
+        if (++looked_up == kTrialTokens) remember = found * 4 >= kTrialTokens;
         const RecentTokens::Key k =
             RecentTokens::KeyOf(v, static_cast<size_t>(token.data() - v.data()), token.size());
         RecentTokens::Entry& e = recent.Slot(k);
-        if (RecentTokens::Holds(e, k)) {
+        if (recent.Holds(e, k)) {
+          ++found;
           if (!pairs) return;
           h = e.hash;
           pairable = e.pairable;
         } else {
           hash();
-          e = {k, h, pairable};
+          recent.Put(&e, k, h, pairable);
         }
       }
       if (pairable && previous_pairable) filter.Add(TokenPairHash(previous, h));

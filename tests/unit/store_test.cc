@@ -13,6 +13,7 @@
 #include "store/part.h"
 #include "store/part_format.h"
 #include "store/store.h"
+#include "store/token_filter.h"
 #include "testing/mem_env.h"
 
 namespace sawlog {
@@ -664,6 +665,46 @@ TEST(PartWriter, BloomFiltersHoldEveryTokenOfTheirRows) {
   }
   ASSERT_EQ(part->blocks().size(), 1u);
   EXPECT_EQ(part->blocks()[0].columns.size(), 7u);  // _time, _ingest_time, _msg, id, level, host, user
+}
+
+// The filter builder remembers recent tokens by their bytes: tokens of every size around its
+// 16-byte limit, at value ends and alone, in either case, repeated or alike, must each be in the
+// filter as plainly hashing every token puts them there.
+TEST(TokenFilterBuilder, BuildsTheFilterOfEveryToken) {
+  std::mt19937 rnd(5);
+  TokenFilterBuilder builder;
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> texts;
+    for (size_t v = 0, values = 1 + rnd() % 300; v < values; ++v) {
+      std::string text;
+      for (size_t t = 0, tokens = rnd() % 6; t < tokens; ++t) {
+        // Few distinct letters: tokens that differ in one byte or only in their size.
+        for (size_t i = 0, size = 1 + rnd() % 20; i < size; ++i) text += "aAbB0_\xc3"[rnd() % 7];
+        if (rnd() % 4 != 0) text += " -."[rnd() % 3];
+      }
+      texts.push_back(text);
+    }
+    std::vector<std::optional<std::string_view>> values;
+    std::vector<uint64_t> hashes;
+    for (const auto& text : texts) {
+      values.emplace_back(text);
+      std::vector<uint64_t> value_hashes;
+      ForEachFoldedToken(text, [&](std::string_view t) { value_hashes.push_back(TokenHash(t)); });
+      for (size_t i = 0; i < value_hashes.size(); ++i) {
+        hashes.push_back(value_hashes[i]);
+        if (round % 2 == 1 && i > 0) {  // the pairs of neighbours without digits
+          auto has_digit = [&](size_t k) {
+            bool digit = false;
+            size_t at = 0;
+            ForEachFoldedToken(text, [&](std::string_view t) { digit = digit || (at++ == k && IsVariableToken(t)); });
+            return digit;
+          };
+          if (!has_digit(i - 1) && !has_digit(i)) hashes.push_back(TokenPairHash(value_hashes[i - 1], value_hashes[i]));
+        }
+      }
+    }
+    ASSERT_EQ(builder.Build(values, DistinctValues(), round % 2 == 1), BuildBloomFilter(hashes)) << "round " << round;
+  }
 }
 
 // The filters' bytes for fixed rows, pinned: a faster filter builder must write the same filters
