@@ -1,6 +1,7 @@
 #include "store/token_filter.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -11,6 +12,9 @@
 namespace sawlog {
 
 namespace {
+
+// Keys (RecentTokens::KeyOf) take a token's bytes from words read from memory, first byte lowest.
+static_assert(std::endian::native == std::endian::little);
 
 // The short tokens (most) seen lately by the filter being built, by their bytes as in the value
 // (before folding), with their hashes: a block's messages repeat most of their words, and a token
@@ -149,11 +153,13 @@ std::string TokenFilterBuilder::Build(const std::vector<std::optional<std::strin
   };
   // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
   // once, and those the encoder found without looking at the rows again. A column whose values
-  // keep differing (messages, ids) stops being tracked.
+  // keep differing (ids) stops being tracked; one whose encoder found more distinct values than a
+  // dictionary holds (messages) is not tracked at all: what its rows repeat, `recent` finds.
   if (known.size() > 0 && known.size() <= kMaxDictValues) {
     for (std::string_view v : known.values()) add_tokens(v);
   } else {
     DistinctValues distinct;
+    const bool track = known.size() == 0;
     // Room, after the first rows, for as many tokens as the rest bring if they bring new ones as
     // often as the second half of those did (those of a message's wording stop coming soon).
     constexpr size_t kSampleRows = 64;
@@ -164,7 +170,7 @@ std::string TokenFilterBuilder::Build(const std::vector<std::optional<std::strin
         filter.Reserve(filter.distinct() + (filter.distinct() - half_sample) * (values.size() - r) / (kSampleRows / 2));
       const auto& v = values[r];
       if (!v) continue;
-      if (distinct.size() <= kMaxDictValues) {
+      if (track && distinct.size() <= kMaxDictValues) {
         const size_t before = distinct.size();
         if (distinct.Number(*v) < before) continue;  // its tokens are in already
       }
