@@ -56,13 +56,12 @@ std::string BloomFilterBuilder::Build() {
   std::string out;
   out.reserve(words.size() * 8);
   for (uint64_t w : words) PutFixed64(&out, w);
-  // Emptied for the next filter: a table grown for a big one is kept (the next block's is alike)
-  // unless huge, and emptied slot by slot when that is less to write. Every slot is found before
-  // any is emptied: an emptied slot would end the probe sequences that pass it.
-  constexpr size_t kMaxKeptSlots = size_t{1} << 16;
-  if (table_.size() > kMaxKeptSlots) {
+  // Emptied for the next filter, and a table grown for a big one given back: a block's next
+  // filters are mostly small, and probes of a big table would miss the cache.
+  if (table_.size() > kMinSlots) {
     table_.assign(kMinSlots, 0);
-  } else if (distinct_.size() * 8 < table_.size()) {
+  } else if (distinct_.size() * 8 < table_.size()) {  // slot by slot: less to write
+    // Every slot is found before any is emptied: an emptied slot ends the probes that pass it.
     const size_t mask = table_.size() - 1;
     for (uint64_t& h : distinct_) {
       size_t i = h & mask;
