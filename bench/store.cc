@@ -6,6 +6,9 @@
 //   ./build/bench/store [--benchmark_filter=Flush|Merge]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +16,8 @@
 #include "ingest/syslog/syslog.h"
 #include "store/merge.h"
 #include "store/part.h"
+#include "store/part_format.h"
+#include "store/token_filter.h"
 #include "syslog_messages.h"
 #include "testing/mem_env.h"
 
@@ -73,6 +78,74 @@ void BM_Merge(benchmark::State& state) {
   state.counters["out_B/event"] = static_cast<double>(out_bytes) / kFlushEvents;
 }
 BENCHMARK(BM_Merge)->Unit(benchmark::kMillisecond);
+
+// Blocks of _msg values as the merges write them: by stream, at most kMaxBlockRows rows each,
+// each block's values in one buffer, as a decoded column holds them.
+struct Block {
+  std::string bytes;
+  std::vector<std::optional<std::string_view>> values;
+  sawlog::DistinctValues known;  // as the column's encoder finds them for its filter
+};
+
+// msgs: (stream, message) in time order.
+std::vector<Block> Blocks(const std::vector<std::pair<std::string_view, std::string_view>>& msgs) {
+  std::map<std::string_view, std::vector<std::string_view>> by_stream;
+  for (const auto& [stream, msg] : msgs) by_stream[stream].push_back(msg);
+  std::vector<Block> blocks;
+  for (const auto& [stream, group] : by_stream)
+    for (size_t first = 0; first < group.size(); first += sawlog::part::kMaxBlockRows) {
+      const size_t end = std::min(group.size(), first + sawlog::part::kMaxBlockRows);
+      Block& b = blocks.emplace_back();
+      for (size_t i = first; i < end; ++i) b.bytes += group[i];
+      size_t at = 0;
+      for (size_t i = first; i < end; ++i) {
+        b.values.push_back(std::string_view(b.bytes).substr(at, group[i].size()));
+        at += group[i].size();
+      }
+      sawlog::ColumnEncoding encoding;
+      sawlog::EncodeColumn(b.values, &encoding, &b.known);
+    }
+  return blocks;
+}
+
+// (system, line) of each Loghub sample.
+const std::vector<std::pair<std::string, std::string>>& LoghubLines() {
+  static const std::vector<std::pair<std::string, std::string>> lines = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const char* system : {"Android", "Apache", "BGL", "HDFS", "Hadoop", "HealthApp", "Linux", "OpenSSH", "Spark",
+                               "Zookeeper"}) {
+      const std::string path = std::string(SAWLOG_SHARED_DATA_DIR) + "/loghub/" + system + "/" + system + "_2k.log";
+      std::ifstream in(path);
+      std::string line;
+      size_t n = 0;
+      while (std::getline(in, line))
+        if (!line.empty()) out.emplace_back(system, line), ++n;
+      if (n == 0) std::fprintf(stderr, "bench: no lines in %s\n", path.c_str());
+    }
+    return out;
+  }();
+  return lines;
+}
+
+void BM_TokenFilter(benchmark::State& state, bool loghub, bool pairs) {
+  // The syslog load's 320 streams (host, app) of 625 events each; Loghub's ten systems of 2000.
+  std::vector<std::pair<std::string_view, std::string_view>> msgs;
+  if (loghub)
+    for (const auto& [system, line] : LoghubLines()) msgs.emplace_back(system, line);
+  else
+    for (const auto& e : Events()) msgs.emplace_back(e.stream, e.msg);
+  const std::vector<Block> blocks = Blocks(msgs);
+  sawlog::TokenFilterBuilder builder;
+  size_t bytes = 0;
+  for (auto _ : state)
+    for (const auto& b : blocks) bytes += builder.Build(b.values, b.known, pairs).size();
+  benchmark::DoNotOptimize(bytes);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * msgs.size()));
+}
+BENCHMARK_CAPTURE(BM_TokenFilter, syslog, false, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TokenFilter, syslog_pairs, false, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TokenFilter, loghub, true, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TokenFilter, loghub_pairs, true, true)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -9,42 +9,7 @@
 
 namespace sawlog {
 
-
 namespace {
-// The distinct values of hashes, through an open-addressing set (sorting them cost 7% of ingest).
-// The set grows with the distinct values, not with all hashes: a block's messages repeat most of
-// their words, and a table sized for every token (megabytes) would miss the cache at each one.
-std::vector<uint64_t> Distinct(const std::vector<uint64_t>& hashes) {
-  size_t cap = 1024;
-  std::vector<uint64_t> table(cap, 0);
-  std::vector<uint64_t> out;
-  bool zero = false;
-  auto insert = [&](uint64_t h) {
-    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
-      if (table[i] == h) return false;
-      if (table[i] == 0) {
-        table[i] = h;
-        return true;
-      }
-    }
-  };
-  for (uint64_t h : hashes) {
-    if (h == 0) {  // 0 marks empty slots
-      if (!zero) out.push_back(0);
-      zero = true;
-      continue;
-    }
-    if (!insert(h)) continue;
-    out.push_back(h);
-    if (out.size() * 2 > cap) {  // at most half full: probes stay short
-      cap *= 2;
-      table.assign(cap, 0);
-      for (uint64_t d : out)
-        if (d != 0) insert(d);
-    }
-  }
-  return out;
-}
 // Blocked bloom filter: a token's probes all fall in one 512-bit block (one cache line), so a
 // probe costs one cache miss instead of one per bit. The block comes from the token hash by a
 // multiply-shift; the bits inside it from six 9-bit slices of a remix of the hash.
@@ -70,16 +35,52 @@ void ForEachProbe(uint64_t h, uint64_t bits, Fn&& fn) {
 }
 }  // namespace
 
-std::string BuildBloomFilter(const std::vector<uint64_t>& hashes) {
-  std::vector<uint64_t> distinct = Distinct(hashes);
-  const uint64_t bits = FilterBits(distinct.size());
+void BloomFilterBuilder::Grow(size_t more_than) {
+  size_t slots = table_.size() * 2;
+  while (slots <= more_than) slots *= 2;
+  table_.assign(slots, 0);
+  const size_t mask = slots - 1;
+  for (uint64_t h : distinct_) {
+    size_t i = h & mask;
+    while (table_[i] != 0) i = (i + 1) & mask;
+    table_[i] = h;
+  }
+}
+
+std::string BloomFilterBuilder::Build() {
+  const uint64_t bits = FilterBits(distinct());
   std::vector<uint64_t> words(bits / 64, 0);
-  for (uint64_t h : distinct)
-    ForEachProbe(h, bits, [&](uint64_t bit) { words[bit / 64] |= uint64_t{1} << (bit % 64); });
+  auto set = [&](uint64_t bit) { words[bit / 64] |= uint64_t{1} << (bit % 64); };
+  for (uint64_t h : distinct_) ForEachProbe(h, bits, set);
+  if (zero_) ForEachProbe(0, bits, set);
   std::string out;
   out.reserve(words.size() * 8);
   for (uint64_t w : words) PutFixed64(&out, w);
+  // Emptied for the next filter, and a table grown for a big one given back: a block's next
+  // filters are mostly small, and probes of a big table would miss the cache.
+  if (table_.size() > kMinSlots) {
+    table_.assign(kMinSlots, 0);
+  } else if (distinct_.size() * 8 < table_.size()) {  // slot by slot: less to write
+    // Every slot is found before any is emptied: an emptied slot ends the probes that pass it.
+    const size_t mask = table_.size() - 1;
+    for (uint64_t& h : distinct_) {
+      size_t i = h & mask;
+      while (table_[i] != h) i = (i + 1) & mask;
+      h = i;
+    }
+    for (uint64_t i : distinct_) table_[i] = 0;
+  } else {
+    std::fill(table_.begin(), table_.end(), 0);
+  }
+  distinct_.clear();
+  zero_ = false;
   return out;
+}
+
+std::string BuildBloomFilter(const std::vector<uint64_t>& hashes) {
+  BloomFilterBuilder builder;
+  for (uint64_t h : hashes) builder.Add(h);
+  return builder.Build();
 }
 
 bool BloomMayContain(std::string_view filter, uint64_t h) {

@@ -8,7 +8,6 @@
 #include <unordered_map>
 
 #include "core/coding.h"
-#include "core/tokenizer.h"
 #include "store/bloom_filter.h"
 #include "store/column.h"
 #include "store/part_format.h"
@@ -55,45 +54,9 @@ void AppendTextChunk(std::string* block, const std::vector<std::optional<std::st
   col->checksum = Checksum(*templated);
 }
 
-// `known`: the column's distinct values when its encoder found them all (EncodeColumn), else empty.
-// `pairs`: the filter also holds each pair of neighbouring tokens without digits (part footer
-// flag kPartFlagMsgPairs), so that a phrase rules out blocks that hold its words apart.
 void AppendBloom(std::string* block, const std::vector<std::optional<std::string_view>>& values,
-                 const DistinctValues& known, bool pairs, ColumnInfo* col) {
-  std::vector<uint64_t> hashes;
-  auto add_tokens = [&](std::string_view v) {
-    if (!pairs) {
-      ForEachFoldedToken(v, [&](std::string_view folded) { hashes.push_back(TokenHash(folded)); });
-      return;
-    }
-    uint64_t previous = 0;
-    bool previous_pairable = false;
-    ForEachFoldedToken(v, [&](std::string_view folded) {
-      const uint64_t h = TokenHash(folded);
-      const bool pairable = !IsVariableToken(folded);
-      if (pairable && previous_pairable) hashes.push_back(TokenPairHash(previous, h));
-      hashes.push_back(h);
-      previous = h;
-      previous_pairable = pairable;
-    });
-  };
-  // Most columns repeat a few values (hosts, apps, levels): each distinct value is tokenized
-  // once, and those the encoder found without looking at the rows again. A column whose values
-  // keep differing (messages, ids) stops being tracked.
-  if (known.size() > 0 && known.size() <= kMaxDictValues) {
-    for (std::string_view v : known.values()) add_tokens(v);
-  } else {
-    DistinctValues distinct;
-    for (const auto& v : values) {
-      if (!v) continue;
-      if (distinct.size() <= kMaxDictValues) {
-        const size_t before = distinct.size();
-        if (distinct.Number(*v) < before) continue;  // its tokens are in already
-      }
-      add_tokens(*v);
-    }
-  }
-  std::string bloom = BuildBloomFilter(hashes);
+                 const DistinctValues& known, bool pairs, TokenFilterBuilder* filters, ColumnInfo* col) {
+  std::string bloom = filters->Build(values, known, pairs);
   col->bloom_offset = block->size();
   col->bloom_size = bloom.size();
   col->bloom_checksum = Checksum(bloom);
@@ -285,9 +248,9 @@ Status PartWriter::WriteBlock(const BlockColumns& columns) {
     add(columns.names[c], EncodeColumn(columns.values[c], &enc, &distinct[1 + c]));
   // Bloom filters after all data chunks, so a block's data reads in one piece.
   if (filters_) {
-    AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &b.columns[2]);
+    AppendBloom(&block, columns.msg, distinct[0], RichMsg(), &token_filters_, &b.columns[2]);
     for (size_t c = 0; c < columns.values.size(); ++c)
-      AppendBloom(&block, columns.values[c], distinct[1 + c], false, &b.columns[3 + c]);
+      AppendBloom(&block, columns.values[c], distinct[1 + c], false, &token_filters_, &b.columns[3 + c]);
   }
 
   b.offset = file_->Size();

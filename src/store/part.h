@@ -17,6 +17,7 @@
 #include "store/column.h"
 #include "store/event_codec.h"
 #include "store/templated.h"
+#include "store/token_filter.h"
 
 namespace sawlog {
 
@@ -125,6 +126,7 @@ class PartWriter {
   int zstd_level_ = 3;
   bool always_template_ = false;
   bool filters_ = true;
+  TokenFilterBuilder token_filters_;
 };
 
 // Writes events (any order) as a part file at path, with the flush's zstd level: written,

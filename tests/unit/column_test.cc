@@ -399,6 +399,19 @@ TEST(BloomFilter, HasNoFalseNegativesAndFewFalsePositives) {
   EXPECT_EQ(filter.size() % 64, 0u);  // whole 512-bit blocks
 }
 
+// The bit layout is the file format: filters of the same hashes keep their bytes.
+TEST(BloomFilter, KeepsItsBytes) {
+  std::vector<uint64_t> few = {TokenHash("get"), TokenHash("post"), TokenHash("get"), 0};
+  std::string small = BuildBloomFilter(few);
+  ASSERT_EQ(small.size(), 8u);
+  EXPECT_EQ(DecodeFixed64(small.data()), 4614500802566897735ull);
+  std::vector<uint64_t> many;
+  for (int i = 0; i < 3000; ++i) many.push_back(TokenHash("token" + std::to_string(i % 2000)));
+  std::string big = BuildBloomFilter(many);
+  EXPECT_EQ(big.size(), 4032u);
+  EXPECT_EQ(XXH3_64bits(big.data(), big.size()), 14410026963021594806ull);
+}
+
 TEST(BloomFilter, SmallFiltersAreOneSmallBlock) {
   std::vector<uint64_t> hashes = {TokenHash("get"), TokenHash("post")};
   std::string filter = BuildBloomFilter(hashes);

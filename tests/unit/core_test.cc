@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
+#include <memory>
+#include <random>
 #include <sstream>
 
 #include "core/coding.h"
@@ -88,6 +91,43 @@ TEST(Tokenizer, FoldedTokensAreTheTokensFolded) {
   });
   EXPECT_EQ(Tokenize(text), expected);
   EXPECT_EQ(expected.size(), 7u);
+}
+
+// Texts of every length around the tokenizer's 64-byte windows, at every alignment, of bytes of
+// each kind (separators, lower and capital letters, digits, '_', bytes >= 0x80).
+TEST(Tokenizer, FoldsTokensAcrossItsWindows) {
+  std::mt19937 rnd(3);
+  const std::string kinds[] = {std::string(" .-=\t\n\0", 7), "abcxyz", "ABCXYZ", "0189", "_", "\x80\xc3\xa9\xff",
+                               "@[`{"};
+  for (int round = 0; round < 3000; ++round) {
+    const size_t size = rnd() % 300, offset = rnd() % 16;
+    std::string buffer(offset, 'x');
+    for (size_t i = 0; i < size; ++i) {
+      // Some rounds are long runs of token bytes, a separator only now and then.
+      const std::string& kind = round % 3 == 0 && rnd() % 20 != 0 ? kinds[1 + rnd() % 5] : kinds[rnd() % 7];
+      buffer += kind[rnd() % kind.size()];
+    }
+    // In an allocation of its exact size, so that the sanitizer build sees any read past it.
+    auto exact = std::make_unique<char[]>(buffer.size());
+    std::memcpy(exact.get(), buffer.data(), buffer.size());
+    const std::string_view text = std::string_view(exact.get(), buffer.size()).substr(offset);
+    // A byte at a time, as the rules say.
+    std::vector<std::string> expected, folded, got, got_folded;
+    for (size_t i = 0; i < text.size();) {
+      size_t end = i;
+      while (end < text.size() && IsTokenByte(static_cast<unsigned char>(text[end]))) ++end;
+      if (end > i) {
+        expected.emplace_back(text.substr(i, end - i));
+        folded.push_back(expected.back());
+        for (char& c : folded.back()) c = FoldCase(c);
+      }
+      i = end + (end == i);
+    }
+    ForEachToken(text, [&](std::string_view t) { got.emplace_back(t); });
+    ForEachFoldedToken(text, [&](std::string_view t) { got_folded.emplace_back(t); });
+    ASSERT_EQ(got, expected) << "round " << round;
+    ASSERT_EQ(got_folded, folded) << "round " << round;
+  }
 }
 
 TEST(Event, CanonicalStreamSortsAndEscapes) {
