@@ -98,11 +98,15 @@ void PartWriter::EndRow(const Row& row) {
   rows_.push_back(row);
 }
 
-Status PartWriter::Add(const Event& e) {
-  RETURN_IF_ERROR(StartRow(e.stream, /*stream_ends_block=*/true));
+void PartWriter::AddRow(const Event& e) {
   const auto first = static_cast<uint32_t>(row_fields_.size());
   for (const auto& f : e.fields) row_fields_.emplace_back(f.name, f.value);
   EndRow({e.time, e.ingest_time, e.stream, e.msg, first, static_cast<uint32_t>(e.fields.size())});
+}
+
+Status PartWriter::Add(const Event& e) {
+  RETURN_IF_ERROR(StartRow(e.stream, /*stream_ends_block=*/true));
+  AddRow(e);
   return Status::Ok();
 }
 
@@ -110,9 +114,7 @@ Status PartWriter::AddStream(const std::vector<const Event*>& events) {
   RETURN_IF_ERROR(FlushBlock());
   for (const Event* e : events) {
     RETURN_IF_ERROR(StartRow(e->stream, /*stream_ends_block=*/false));
-    const auto first = static_cast<uint32_t>(row_fields_.size());
-    for (const auto& f : e->fields) row_fields_.emplace_back(f.name, f.value);
-    EndRow({e->time, e->ingest_time, e->stream, e->msg, first, static_cast<uint32_t>(e->fields.size())});
+    AddRow(*e);
   }
   return FlushBlock();
 }

@@ -110,6 +110,7 @@ class PartWriter {
   // Adds the row whose fields were appended to row_fields_ since StartRow; bytes as
   // Event::ApproximateBytes counts them.
   void EndRow(const Row& row);
+  void AddRow(const Event& e);  // EndRow of an Event's views
   // Writes the rows added since the last block as one.
   Status FlushBlock();
   Status WriteBlock(const BlockColumns& block);

@@ -51,15 +51,14 @@ size_t EncodeWalPayload(std::string* out, std::string_view tenant, const std::ve
 }
 
 // One appended batch of a tenant's events, kept as its WAL record encodes them: a syslog
-// message takes ~300 bytes so against ~900 as an Event with its strings and field list, so a
+// message takes ~300 bytes so, against ~900 as an Event with its strings and field list, so a
 // flush of the same memory writes three times the events, and merges rewrite each event fewer
-// times (parts are fewer and larger). Scans and flushes decode them.
+// times (parts are fewer and larger). Scans and flushes read them in place.
 struct EncodedBatch {
   std::string payload;  // the WAL payload
   size_t first = 0;     // where its events start
   size_t count = 0;
   int64_t min_time = 0, max_time = 0;
-
 };
 
 Status DecodeWalPayload(std::string_view payload, std::string* tenant, std::vector<Event>* events, size_t* first) {
