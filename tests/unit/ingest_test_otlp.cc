@@ -277,15 +277,22 @@ void CheckExpected(const std::string& name, simdjson::dom::object expected, cons
       EXPECT_EQ(FieldOf(e, field->second), want) << key;
     }
     simdjson::dom::object attributes, scope;
-    if (!wants[i].group["resource"]["attributes"].get(attributes))
+    if (!wants[i].group["resource"]["attributes"].get(attributes)) {
       for (auto [key, value] : attributes) EXPECT_EQ(FieldOf(e, key), Text(value)) << key;
+    }
     if (!wants[i].group["scope"].get(scope)) {
       for (auto [key, value] : scope) {
-        if (key == "name" || key == "version") EXPECT_EQ(FieldOf(e, "scope." + std::string(key)), Text(value));
+        if (key == "name" || key == "version") {
+          EXPECT_EQ(FieldOf(e, "scope." + std::string(key)), Text(value));
+        }
       }
-      if (!scope["attributes"].get(attributes))
-        for (auto [key, value] : attributes)
-          if (Text(value) != "") EXPECT_EQ(FieldOf(e, key), Text(value)) << key;  // sawlog drops an absent value
+      if (!scope["attributes"].get(attributes)) {
+        for (auto [key, value] : attributes) {
+          if (Text(value) != "") {  // sawlog drops an absent value
+            EXPECT_EQ(FieldOf(e, key), Text(value)) << key;
+          }
+        }
+      }
     }
   }
 }
@@ -309,7 +316,9 @@ TEST(OtlpJson, FluentBitCases) {
     ++ran;
     if (want.refused) {
       EXPECT_FALSE(b.ok()) << name;
-      if (!b.ok()) EXPECT_EQ(b.status().code(), Code::kInvalidArgument) << name;
+      if (!b.ok()) {
+        EXPECT_EQ(b.status().code(), Code::kInvalidArgument) << name;
+      }
       continue;
     }
     ASSERT_TRUE(b.ok()) << name << ": " << b.status().ToString();
