@@ -8,7 +8,7 @@
 // Invariants: when Verify finds no damaged record, Open with skip_damaged may fail only for out-of-
 // order sequence numbers (Corruption), and replays records in increasing sequence order. SkipEvent
 // (the flush's reading of the head) accepts exactly the events DecodeEvent does, reads the same
-// bytes, time and stream.
+// bytes, times and stream.
 #include <unistd.h>
 
 #include <cstddef>
@@ -61,7 +61,7 @@ sawlog::Status DecodePayload(std::string_view payload) {
     if (skipped != decoded) std::abort();
     if (!decoded) return sawlog::Status::Corruption("malformed event in WAL payload");
     if (skip.rest().size() != in.rest().size() || encoded.bytes.size() != before.size() - in.rest().size() ||
-        encoded.time != e.time || encoded.stream != e.stream)
+        encoded.time != e.time || encoded.ingest_time != e.ingest_time || encoded.stream != e.stream)
       std::abort();
   }
   return sawlog::Status::Ok();

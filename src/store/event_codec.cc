@@ -79,20 +79,18 @@ bool SkipEvent(Decoder* in, EncodedEvent* e) {
     return false;
   for (uint64_t i = 0; i < n; ++i)
     if (!in->GetLengthPrefixed(&skipped) || !in->GetLengthPrefixed(&skipped)) return false;
+  e->ingest_time = static_cast<int64_t>(static_cast<uint64_t>(e->time) + static_cast<uint64_t>(delta));
   e->bytes = start.substr(0, start.size() - in->rest().size());
   return true;
 }
 
-bool DecodeEventViews(const EncodedEvent& e, int64_t* ingest_time, std::string_view* msg,
-                      std::vector<FieldView>* fields) {
-  Decoder in(e.bytes);
-  int64_t time, delta;
+bool DecodeEventViews(const EncodedEvent& e, std::string_view* msg, std::vector<FieldView>* fields) {
+  // The message follows the stream, whose bytes lie within the encoding.
+  const size_t after_stream = static_cast<size_t>(e.stream.data() + e.stream.size() - e.bytes.data());
+  if (after_stream > e.bytes.size()) return false;
+  Decoder in(e.bytes.substr(after_stream));
   uint64_t n;
-  std::string_view stream;
-  if (!in.GetVarsint64(&time) || !in.GetVarsint64(&delta) || !in.GetLengthPrefixed(&stream) ||
-      !in.GetLengthPrefixed(msg) || !in.GetVarint64(&n) || n > kMaxFieldsPerEvent)
-    return false;
-  *ingest_time = static_cast<int64_t>(static_cast<uint64_t>(time) + static_cast<uint64_t>(delta));
+  if (!in.GetLengthPrefixed(msg) || !in.GetVarint64(&n) || n > kMaxFieldsPerEvent) return false;
   for (uint64_t i = 0; i < n; ++i) {
     FieldView& f = fields->emplace_back();
     if (!in.GetLengthPrefixed(&f.first) || !in.GetLengthPrefixed(&f.second)) return false;

@@ -133,8 +133,8 @@ Status PartWriter::AddStream(const std::vector<EncodedEvent>& events) {
     }
     const EncodedEvent& e = events[i];
     RETURN_IF_ERROR(StartRow(e.stream, /*stream_ends_block=*/false));
-    Row row{e.time, 0, e.stream, {}, static_cast<uint32_t>(row_fields_.size()), 0};
-    if (!DecodeEventViews(e, &row.ingest_time, &row.msg, &row_fields_))
+    Row row{e.time, e.ingest_time, e.stream, {}, static_cast<uint32_t>(row_fields_.size()), 0};
+    if (!DecodeEventViews(e, &row.msg, &row_fields_))
       return Status::Corruption("an event of the head does not decode");
     row.fields = static_cast<uint32_t>(row_fields_.size() - row.first_field);
     EndRow(row);

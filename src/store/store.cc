@@ -175,7 +175,7 @@ class EncodedRowView final : public RowView {
     Decode();
     Event e;
     e.time = event_.time;
-    e.ingest_time = ingest_time_;
+    e.ingest_time = event_.ingest_time;
     e.stream = event_.stream;
     e.msg = msg_;
     e.fields.reserve(fields_.size());
@@ -188,12 +188,11 @@ class EncodedRowView final : public RowView {
     if (decoded_) return;
     decoded_ = true;
     fields_.clear();
-    if (!DecodeEventViews(event_, &ingest_time_, &msg_, &fields_)) fields_.clear();
+    if (!DecodeEventViews(event_, &msg_, &fields_)) fields_.clear();
   }
 
   EncodedEvent event_;
   mutable bool decoded_ = false;
-  mutable int64_t ingest_time_ = 0;
   mutable std::string_view msg_;
   mutable std::vector<FieldView> fields_;
 };
